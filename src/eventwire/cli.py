@@ -1,0 +1,279 @@
+"""The command line: a thin layer over the Python API (readers, pipeline, store, ingest)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from . import __version__
+from .errors import EventwireError, UsageError
+from .ingest import DEFAULT_BATCH, IngestSummary, ingest
+from .model import Article, Failure
+from .nlp import DEFAULT_MODEL
+from .pipeline import Pipeline, PipelineConfig
+from .readers import DEFAULT_MAX_CHARS, FORMATS, ReadOptions, check_paths, read
+from .serialize import to_dict, to_json
+from .store import DEFAULT_DB, Store
+
+EXAMPLE = "seed-article.txt"
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+db_option = click.option("--db", "db", default=DEFAULT_DB, show_default=True, envvar="EVENTWIRE_DB",
+                         type=click.Path(dir_okay=False, path_type=Path), help="DuckDB file of the store.")
+model_option = click.option("--model", default=DEFAULT_MODEL, show_default=True, envvar="EVENTWIRE_MODEL",
+                            help="Installed spaCy pipeline (package name or path).")
+date_option = click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]),
+                           help="Publication date for documents that carry none (YYYY-MM-DD).")
+format_option = click.option("--format", "fmt", type=click.Choice(FORMATS),
+                             help="Read every input in this format instead of detecting it.")
+max_chars_option = click.option("--max-chars", default=DEFAULT_MAX_CHARS, show_default=True, type=click.IntRange(1),
+                                 help="Refuse documents longer than this many characters.")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON Lines instead of a table.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="eventwire")
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
+def cli(verbose: int) -> None:
+    """Political event data from news articles, traceable to the text it came from."""
+    level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    logging.basicConfig(level=level, stream=sys.stderr, format="eventwire: %(levelname)s: %(message)s")
+
+
+@cli.command("ingest")
+@click.argument("paths", nargs=-1)
+@click.option("--example", is_flag=True, help="Ingest the example article that ships with eventwire.")
+@db_option
+@model_option
+@date_option
+@format_option
+@max_chars_option
+@click.option("--batch-size", default=DEFAULT_BATCH, show_default=True, type=click.IntRange(1),
+              help="Documents per transaction.")
+def ingest_command(paths: tuple[str, ...], example: bool, db: Path, model: str, date: dt.datetime | None,
+                   fmt: str | None, max_chars: int, batch_size: int) -> None:
+    """Read articles from files, directories, globs or stdin (-) into the store.
+
+    Exit status: 0 when every document was stored, 1 when some failed (they are listed and kept as error rows),
+    2 on usage errors.
+    """
+    with _example_paths(paths, example) as inputs:
+        options = _read_options(date, fmt, max_chars)
+        pipeline = Pipeline(PipelineConfig(model=model))
+        with _usage_errors(), Store(db) as store:
+            pipeline.nlp  # noqa: B018 - load the model before the progress bar starts
+            with _progress() as show:
+                summary = ingest(inputs, store, pipeline, options, batch_size=batch_size, progress=show)
+        _print_summary(summary, db)
+    sys.exit(0 if summary.ok else 1)
+
+
+@cli.command("extract")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--jsonl", is_flag=True, help="Inputs are JSON Lines records {id, text, date, title, url}.")
+@model_option
+@date_option
+@format_option
+@max_chars_option
+def extract_command(paths: tuple[str, ...], jsonl: bool, model: str, date: dt.datetime | None, fmt: str | None,
+                    max_chars: int) -> None:
+    """Print one JSON object per article on stdout, without a database (use - for stdin)."""
+    options = _read_options(date, "jsonl" if jsonl else fmt, max_chars)
+    failed = 0
+    with _usage_errors():
+        pipeline = Pipeline(PipelineConfig(model=model))
+        for result in pipeline.run(read(check_paths(paths), options)):
+            if isinstance(result, EventwireError):
+                failed += 1
+                err.print(f"[red]error[/red] {Text(str(result))}")
+            else:
+                click.echo(to_json(result))
+    sys.exit(1 if failed else 0)
+
+
+@cli.command("articles")
+@db_option
+@click.option("--search", help="Only articles whose title or text contains this (case-insensitive).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Published on or after (YYYY-MM-DD).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Published on or before (YYYY-MM-DD).")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1))
+@click.option("--offset", default=0, type=click.IntRange(0))
+@json_option
+def articles_command(db: Path, search: str | None, since: dt.datetime | None, until: dt.datetime | None,
+                     limit: int, offset: int, as_json: bool) -> None:
+    """List stored articles, newest first."""
+    with _usage_errors(), Store(db, read_only=True) as store:
+        rows = store.list_articles(limit=limit, offset=offset, search=search,
+                                   since=since.date() if since else None, until=until.date() if until else None)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, default=str, ensure_ascii=False))
+        return
+    table = Table("date", "title", "sentences", "entities", "sources")
+    table.add_column("id", no_wrap=True)
+    for row in rows:
+        title = row["title"] or Text(row["preview"].split("\n")[0][:80], style="dim")
+        table.add_row(str(row["pub_date"] or "unknown"), title, str(row["n_sentences"]),
+                      str(row["n_entities"]), str(row["n_sources"]), row["id"])
+    out.print(table)
+
+
+@cli.command("show")
+@click.argument("article_id")
+@db_option
+@json_option
+def show_command(article_id: str, db: Path, as_json: bool) -> None:
+    """Show one stored article: its sources, sentences and entities (an id prefix is enough)."""
+    with _usage_errors(), Store(db, read_only=True) as store:
+        article = _find_article(store, article_id)
+        sources = store.sources(article.id)
+    if as_json:
+        data = to_dict(article)
+        data["sources"] = [to_dict(s) for s in sources]
+        click.echo(json.dumps(data, ensure_ascii=False))
+        return
+    _print_article(article, [f"{s.uri}" + (f":{s.line}" if s.line else "") for s in sources])
+
+
+@cli.command("errors")
+@db_option
+@click.option("--warnings", "level", flag_value="warning", help="Show warnings instead of errors.")
+@click.option("--all", "level", flag_value="all", help="Show errors and warnings.")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1))
+@json_option
+def errors_command(db: Path, level: str | None, limit: int, as_json: bool) -> None:
+    """List documents that failed (and, on request, warnings), most recent first."""
+    with _usage_errors(), Store(db, read_only=True) as store:
+        rows = store.failures(level=None if level == "all" else (level or "error"), limit=limit)
+    if as_json:
+        for failure in rows:
+            click.echo(json.dumps(to_dict(failure), ensure_ascii=False))
+        return
+    table = Table("level", "source", "stage", "code", "reason")
+    for f in rows:
+        where = f"{f.source}:{f.line}" if f.line else f.source
+        table.add_row(f.level, where, f.stage, f.code, f.reason)
+    out.print(table if rows else "no problems recorded")
+
+
+def _read_options(date: dt.datetime | None, fmt: str | None, max_chars: int) -> ReadOptions:
+    """Reader options from the command-line values."""
+    return ReadOptions(format=fmt, date=date.date() if date else None, max_chars=max_chars)
+
+
+@contextmanager
+def _example_paths(paths: tuple[str, ...], example: bool) -> Iterator[list[str]]:
+    """The paths to read: those given, or the bundled example article; a usage error when there are none."""
+    if example:
+        with resources.as_file(resources.files("eventwire") / "examples" / EXAMPLE) as path:
+            yield [str(path), *paths]
+        return
+    if not paths:
+        raise click.UsageError("give at least one PATH (or - for stdin), or --example")
+    try:
+        yield check_paths(paths)
+    except UsageError as exc:
+        raise click.UsageError(exc.reason) from exc
+
+
+@contextmanager
+def _usage_errors() -> Iterator[None]:
+    """Turn configuration problems and missing files into a clear message and exit status 2."""
+    try:
+        yield
+    except UsageError as exc:
+        err.print(f"[red]error:[/red] {Text(exc.reason)}")
+        sys.exit(2)
+    except FileNotFoundError as exc:
+        err.print(f"[red]error:[/red] {Text(str(exc))}")
+        sys.exit(2)
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[IngestSummary], None]]:
+    """A live progress line on stderr (only on a terminal) fed with the running summary."""
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                        console=err, transient=True, disable=not err.is_terminal)
+    with progress:
+        task = progress.add_task("reading", total=None)
+
+        def show(summary: IngestSummary) -> None:
+            rate = summary.read / summary.seconds if summary.seconds else 0.0
+            progress.update(task, description=f"{summary.read} documents · {summary.new} new · "
+                                              f"{summary.failed} failed · {rate:.1f}/s")
+
+        yield show
+
+
+def _print_summary(summary: IngestSummary, db: Path) -> None:
+    """The summary line of an ingest, and the failed documents."""
+    rate = summary.read / summary.seconds if summary.seconds else 0.0
+    out.print(
+        f"read {summary.read} · new {summary.new} · duplicate {summary.duplicate} · failed {summary.failed} · "
+        f"warnings {summary.warnings} · sentences {summary.sentences} · entities {summary.entities} · "
+        f"{summary.seconds:.1f} s ({rate:.1f} documents/s) → {db}"
+    )
+    for failure in summary.failures:
+        err.print(Text(f"failed: {_where(failure)}: {failure.reason} [{failure.code}]"))
+    if summary.failures:
+        err.print(Text("(kept as error rows: eventwire errors)"))
+
+
+def _where(failure: Failure) -> str:
+    """A failure's location as `source` or `source:line`."""
+    return f"{failure.source}:{failure.line}" if failure.line else failure.source
+
+
+def _find_article(store: Store, prefix: str) -> Article:
+    """The stored article an id or id prefix names; a usage error when none or several match."""
+    ids = store.article_ids(prefix)
+    if not ids:
+        raise UsageError(f"no article with id {prefix!r} in {store.path}")
+    if len(ids) > 1 and prefix not in ids:
+        raise UsageError(f"id prefix {prefix!r} is ambiguous: {', '.join(ids)}")
+    article = store.get_article(prefix if prefix in ids else ids[0])
+    assert article is not None  # the id was just listed
+    return article
+
+
+def _print_article(article: Article, sources: list[str]) -> None:
+    """An article for reading in a terminal: header, numbered sentences, entities."""
+    out.print(Text(article.title or "(no title)", style="bold"))
+    out.print(f"id {article.id} · date {article.date or 'unknown'}"
+              f"{f' ({article.date_source})' if article.date_source else ''} · {article.pipeline}")
+    for source in sources:
+        out.print(Text(f"source {source}", style="dim"))
+    metadata: dict[str, Any] = article.metadata
+    if metadata.get("credits"):
+        out.print(Text(f"credits: {'; '.join(metadata['credits'])}", style="dim"))
+    for warning in article.warnings:
+        out.print(Text(f"warning: {warning}", style="yellow"))
+    out.print()
+    for sentence in article.sentences:
+        out.print(Text(f"[{sentence.index}] ", style="dim") + Text(sentence.span.text))
+    if article.entities:
+        table = Table("sentence", "label", "text", "chars", title="entities")
+        for entity in article.entities:
+            table.add_row(str(entity.sentence), entity.label, entity.span.text,
+                          f"{entity.span.start}-{entity.span.end}")
+        out.print(table)
+
+
+def main() -> None:
+    """Entry point of the `eventwire` console script."""
+    cli(prog_name="eventwire")

@@ -1,0 +1,134 @@
+"""Errors: one base class, typed subclasses carrying the document, the stage and a stable code.
+
+A failed document becomes an error row in the store (see `Failure`), never a crashed batch or a silent skip.
+Codes are stable so users can filter and search for them; `docs/errors.md` lists them all.
+"""
+
+from __future__ import annotations
+
+from .model import Failure
+
+
+class EventwireError(Exception):
+    """Base class of every error eventwire reports about a document, a file or the configuration."""
+
+    code = "EW000"
+    stage = "unknown"
+
+    def __init__(self, reason: str, *, source: str | None = None, line: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.source = source
+        self.line = line
+
+    def located(self, source: str, line: int | None = None) -> EventwireError:
+        """Attach the document's location, keeping an existing one."""
+        self.source = self.source or source
+        self.line = self.line if self.line is not None else line
+        return self
+
+    def failure(self, article_id: str | None = None) -> Failure:
+        """The error row this error becomes in the store."""
+        return Failure(
+            source=self.source or "<unknown>",
+            line=self.line,
+            stage=self.stage,
+            code=self.code,
+            reason=self.reason,
+            level="error",
+            article_id=article_id,
+        )
+
+    def __str__(self) -> str:
+        where = self.source or "<unknown>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.reason} [{self.code}]"
+
+
+class UsageError(EventwireError):
+    """A problem with how eventwire was called: not about any one document."""
+
+    code = "EW001"
+    stage = "usage"
+
+
+class ModelNotFound(UsageError):
+    """The configured spaCy pipeline is not installed."""
+
+    code = "EW002"
+
+
+class ReadError(EventwireError):
+    """A document could not be read."""
+
+    code = "EW100"
+    stage = "read"
+
+
+class EmptyInput(ReadError):
+    """The file or record holds no text at all."""
+
+    code = "EW101"
+
+
+class BinaryInput(ReadError):
+    """The file is an image, an archive or other binary data, not text."""
+
+    code = "EW102"
+
+
+class UndecodableInput(ReadError):
+    """The bytes are not UTF-8 and no other encoding could be detected."""
+
+    code = "EW103"
+
+
+class TooLarge(ReadError):
+    """The document is larger than the configured limit."""
+
+    code = "EW104"
+
+
+class InvalidDate(ReadError):
+    """A date given in the document (header line, JSON field) is not a real calendar date."""
+
+    code = "EW105"
+
+
+class NoBody(ReadError):
+    """A header line was found but no body text follows it."""
+
+    code = "EW106"
+
+
+class NoMainText(ReadError):
+    """An HTML page in which no main text could be found."""
+
+    code = "EW107"
+
+
+class MalformedRecord(ReadError):
+    """A JSON Lines record that is not valid JSON or lacks a usable `text` field."""
+
+    code = "EW108"
+
+
+class Unreadable(ReadError):
+    """The operating system refused to open or read the file."""
+
+    code = "EW109"
+
+
+class CleanError(EventwireError):
+    """Nothing was left of a document once boilerplate was removed."""
+
+    code = "EW201"
+    stage = "clean"
+
+
+class NlpError(EventwireError):
+    """The spaCy pipeline failed on a document."""
+
+    code = "EW301"
+    stage = "nlp"

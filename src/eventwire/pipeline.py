@@ -1,0 +1,108 @@
+"""The pipeline: stages put together from a config, run on one article or a batch.
+
+The same `Pipeline` object runs in-process and in worker processes: it pickles as its config alone and loads its
+spaCy model on first use, once per process.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from . import __version__, cleaning, nlp
+from .errors import EventwireError, NlpError
+from .model import Article, Document
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+LOGGER = logging.getLogger(__name__)
+
+Result = Article | EventwireError
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineConfig:
+    """What a pipeline is made of: which spaCy model, and how many texts it parses at a time."""
+
+    model: str = nlp.DEFAULT_MODEL
+    batch_size: int = 32
+
+
+class Pipeline:
+    """Cleaning and NLP over documents; later stages (actors, events…) join here."""
+
+    def __init__(self, config: PipelineConfig | None = None) -> None:
+        self.config = config or PipelineConfig()
+        self._nlp: Language | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Only the config crosses process boundaries; each worker loads its own model."""
+        return {"config": self.config}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Rebuild from the config, the model loading lazily."""
+        self.config = state["config"]
+        self._nlp = None
+
+    @property
+    def nlp(self) -> Language:
+        """The spaCy pipeline, loaded on first use."""
+        if self._nlp is None:
+            self._nlp = nlp.load(self.config.model)
+        return self._nlp
+
+    @property
+    def version(self) -> str:
+        """What produced an article's annotations: eventwire's and the model's versions."""
+        return f"eventwire {__version__}; {nlp.describe(self.nlp)}"
+
+    def prepare(self, doc: Document) -> Article:
+        """A read document cleaned and identified, ready to be parsed."""
+        return cleaning.clean(doc)
+
+    def annotate(self, articles: list[Article]) -> list[Result]:
+        """The articles parsed and annotated; a document the model fails on becomes an error, not a lost batch."""
+        version = self.version
+        try:
+            docs = list(self.nlp.pipe((a.text for a in articles), batch_size=self.config.batch_size))
+        except Exception:  # noqa: BLE001 - isolate the failing document below, then report it
+            LOGGER.warning("the NLP pipeline failed on a batch; retrying its %d documents one by one", len(articles))
+            return [self._annotate_one(a, version) for a in articles]
+        return [_annotated(a, d, version) for a, d in zip(articles, docs, strict=True)]
+
+    def _annotate_one(self, article: Article, version: str) -> Result:
+        """One article parsed on its own, or the error it raised."""
+        try:
+            return _annotated(article, self.nlp(article.text), version)
+        except Exception as exc:  # noqa: BLE001 - any model failure is reported as this document's error
+            return NlpError(f"spaCy failed: {type(exc).__name__}: {exc}", source=article.source.uri,
+                            line=article.source.line)
+
+    def run(self, items: Iterable[Document | EventwireError]) -> Iterator[Result]:
+        """Read documents (or read errors) in, annotated articles (or errors) out, in input order."""
+        iterator = iter(items)
+        while batch := list(islice(iterator, self.config.batch_size)):
+            prepared: list[Result] = [self._prepare_one(item) for item in batch]
+            articles = [r for r in prepared if isinstance(r, Article)]
+            done = iter(self.annotate(articles))
+            yield from (next(done) if isinstance(r, Article) else r for r in prepared)
+
+    def _prepare_one(self, item: Document | EventwireError) -> Result:
+        """A document prepared, or the error it was or raised."""
+        if isinstance(item, EventwireError):
+            return item
+        try:
+            return self.prepare(item)
+        except EventwireError as exc:
+            return exc
+
+
+def _annotated(article: Article, doc: Any, version: str) -> Article:
+    """The article annotated from its parsed document and stamped with the pipeline version."""
+    nlp.annotate(article, doc)
+    article.pipeline = version
+    return article

@@ -1,0 +1,360 @@
+"""The store: one DuckDB file with an explicit, versioned schema, written one transaction per batch.
+
+Articles are keyed by the hash of their text, so writing an article again adds at most a new source. Failures and
+warnings are rows keyed by (source, line, stage, code): seeing the same problem again updates its row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from .model import Article, Entity, Failure, Sentence, Source, Span
+
+LOGGER = logging.getLogger(__name__)
+
+DEFAULT_DB = "eventwire.duckdb"
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One step of the schema: applied once, in order, and recorded in `schema_migrations`."""
+
+    version: int
+    name: str
+    sql: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "articles, sources, sentences, entities, errors",
+        """
+        CREATE TABLE articles (
+            id VARCHAR PRIMARY KEY,
+            title VARCHAR,
+            pub_date DATE,
+            date_source VARCHAR,
+            text VARCHAR NOT NULL,
+            body_start INTEGER NOT NULL,
+            n_sentences INTEGER NOT NULL,
+            n_entities INTEGER NOT NULL,
+            metadata JSON NOT NULL,
+            pipeline VARCHAR,
+            ingested_at TIMESTAMPTZ NOT NULL
+        );
+        CREATE TABLE sources (
+            article_id VARCHAR NOT NULL,
+            uri VARCHAR NOT NULL,
+            line INTEGER NOT NULL,
+            format VARCHAR NOT NULL,
+            external_id VARCHAR,
+            first_seen TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (article_id, uri, line)
+        );
+        CREATE TABLE sentences (
+            article_id VARCHAR NOT NULL,
+            idx INTEGER NOT NULL,
+            paragraph INTEGER NOT NULL,
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            text VARCHAR NOT NULL,
+            PRIMARY KEY (article_id, idx)
+        );
+        CREATE TABLE entities (
+            article_id VARCHAR NOT NULL,
+            idx INTEGER NOT NULL,
+            sentence_idx INTEGER NOT NULL,
+            label VARCHAR NOT NULL,
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            text VARCHAR NOT NULL,
+            PRIMARY KEY (article_id, idx)
+        );
+        CREATE TABLE errors (
+            id VARCHAR PRIMARY KEY,
+            source VARCHAR NOT NULL,
+            line INTEGER,
+            stage VARCHAR NOT NULL,
+            code VARCHAR NOT NULL,
+            level VARCHAR NOT NULL,
+            reason VARCHAR NOT NULL,
+            article_id VARCHAR,
+            first_seen TIMESTAMPTZ NOT NULL,
+            last_seen TIMESTAMPTZ NOT NULL,
+            attempts INTEGER NOT NULL
+        );
+        """,
+    ),
+)
+
+# Arrow schemas of the rows written per batch; column names and order match the tables above.
+_ROW_SCHEMAS: dict[str, pa.Schema] = {
+    "articles": pa.schema([
+        ("id", pa.string()), ("title", pa.string()), ("pub_date", pa.date32()), ("date_source", pa.string()),
+        ("text", pa.string()), ("body_start", pa.int32()), ("n_sentences", pa.int32()),
+        ("n_entities", pa.int32()), ("metadata", pa.string()), ("pipeline", pa.string()),
+        ("ingested_at", pa.timestamp("us", tz="UTC")),
+    ]),
+    "sources": pa.schema([
+        ("article_id", pa.string()), ("uri", pa.string()), ("line", pa.int32()), ("format", pa.string()),
+        ("external_id", pa.string()), ("first_seen", pa.timestamp("us", tz="UTC")),
+    ]),
+    "sentences": pa.schema([
+        ("article_id", pa.string()), ("idx", pa.int32()), ("paragraph", pa.int32()),
+        ("start_char", pa.int32()), ("end_char", pa.int32()), ("text", pa.string()),
+    ]),
+    "entities": pa.schema([
+        ("article_id", pa.string()), ("idx", pa.int32()), ("sentence_idx", pa.int32()), ("label", pa.string()),
+        ("start_char", pa.int32()), ("end_char", pa.int32()), ("text", pa.string()),
+    ]),
+}
+
+
+@dataclass(slots=True)
+class Batch:
+    """What one transaction writes: new articles, sources of new and known articles, and problems."""
+
+    articles: list[Article]
+    sources: list[tuple[str, Source]]
+    failures: list[Failure]
+
+
+class Store:
+    """A DuckDB file holding articles and everything extracted from them."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        if read_only and not self.path.exists():
+            raise FileNotFoundError(f"no eventwire database at {self.path} (create one with `eventwire ingest`)")
+        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        if not read_only:
+            self.migrate()
+
+    def __enter__(self) -> Store:
+        """The store, closed when the block ends."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Close the connection."""
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection; committed batches are already durable."""
+        self.con.close()
+
+    def migrate(self) -> list[int]:
+        """Apply the migrations this file has not seen yet; the versions applied."""
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+        )
+        done = {row[0] for row in self.con.execute("SELECT version FROM schema_migrations").fetchall()}
+        applied = []
+        for migration in MIGRATIONS:
+            if migration.version in done:
+                continue
+            with self.atomic():
+                self.con.execute(migration.sql)
+                self.con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                                 [migration.version, migration.name, _now()])
+            applied.append(migration.version)
+            LOGGER.info("applied schema migration %d: %s", migration.version, migration.name)
+        return applied
+
+    def schema_version(self) -> int:
+        """The latest migration applied to this file."""
+        row = self.con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+        return int(row[0]) if row else 0
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """A transaction: everything inside is written, or nothing is."""
+        self.con.begin()
+        try:
+            yield
+        except BaseException:
+            self.con.rollback()
+            raise
+        self.con.commit()
+
+    def known_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of these article ids are already stored."""
+        if not ids:
+            return set()
+        rows = self.con.execute("SELECT id FROM articles WHERE list_contains(?, id)", [list(ids)]).fetchall()
+        return {r[0] for r in rows}
+
+    def write(self, batch: Batch) -> None:
+        """Write a batch in one transaction; rows already stored are left as they are."""
+        now = _now()
+        tables = {
+            "articles": [_article_row(a, now) for a in batch.articles],
+            "sources": [_source_row(i, s, now) for i, s in batch.sources],
+            "sentences": [_sentence_row(a.id, s) for a in batch.articles for s in a.sentences],
+            "entities": [_entity_row(a.id, e) for a in batch.articles for e in a.entities],
+        }
+        with self.atomic():
+            for name, rows in tables.items():
+                self._insert(name, rows)
+            for failure in batch.failures:
+                self._record_failure(failure, now)
+
+    def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Insert rows through Arrow, skipping those whose key is already present."""
+        if not rows:
+            return
+        data = pa.Table.from_pylist(rows, schema=_ROW_SCHEMAS[table])
+        columns = ", ".join(data.column_names)
+        view = f"_new_{table}"
+        self.con.register(view, data)
+        try:
+            self.con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {view} ON CONFLICT DO NOTHING")
+        finally:
+            self.con.unregister(view)
+
+    def _record_failure(self, failure: Failure, now: dt.datetime) -> None:
+        """Insert a problem row, or update the row of the same problem seen before."""
+        # Warnings share one code, so their text tells them apart; an error's text may change between runs.
+        parts = [failure.source, str(failure.line), failure.stage, failure.code]
+        if failure.level == "warning":
+            parts.append(failure.reason)
+        key = "\x1f".join(parts)
+        self.con.execute(
+            "INSERT INTO errors VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET "
+            "reason = excluded.reason, last_seen = excluded.last_seen, attempts = errors.attempts + 1",
+            [hashlib.sha256(key.encode()).hexdigest()[:16], failure.source, failure.line, failure.stage,
+             failure.code, failure.level, failure.reason, failure.article_id, now, now],
+        )
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of the main tables."""
+        out = {}
+        for table in ("articles", "sources", "sentences", "entities", "errors"):
+            row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            out[table] = int(row[0]) if row else 0
+        return out
+
+    def article_ids(self, prefix: str) -> list[str]:
+        """Ids of stored articles that start with `prefix` (a full id or its first characters)."""
+        rows = self.con.execute("SELECT id FROM articles WHERE starts_with(id, ?) ORDER BY id LIMIT 10",
+                                [prefix]).fetchall()
+        return [r[0] for r in rows]
+
+    def list_articles(self, *, limit: int = 20, offset: int = 0, search: str | None = None,
+                      since: dt.date | None = None, until: dt.date | None = None) -> list[dict[str, Any]]:
+        """Stored articles, newest publication first, filtered by text search and date range."""
+        where, params = ["TRUE"], []
+        if search:
+            where.append("(title ILIKE ? OR text ILIKE ?)")
+            params += [f"%{search}%", f"%{search}%"]
+        if since:
+            where.append("pub_date >= ?")
+            params.append(since)
+        if until:
+            where.append("pub_date <= ?")
+            params.append(until)
+        sql = (
+            "SELECT a.id, a.pub_date, a.title, a.n_sentences, a.n_entities, "
+            "(SELECT count(*) FROM sources s WHERE s.article_id = a.id) AS n_sources, "
+            "left(a.text, 120) AS preview FROM articles a "
+            f"WHERE {' AND '.join(where)} ORDER BY a.pub_date DESC NULLS LAST, a.ingested_at DESC, a.id "
+            "LIMIT ? OFFSET ?"
+        )
+        return self._dicts(sql, [*params, limit, offset])
+
+    def get_article(self, article_id: str) -> Article | None:
+        """A stored article with its sentences, entities, first source and warnings, or None."""
+        row = self.con.execute(
+            "SELECT id, title, pub_date, date_source, text, body_start, metadata, pipeline FROM articles "
+            "WHERE id = ?", [article_id]).fetchone()
+        if row is None:
+            return None
+        sources = self.sources(article_id)
+        first = sources[0] if sources else Source("<unknown>", "unknown")
+        article = Article(id=row[0], title=row[1], date=row[2], date_source=row[3], text=row[4], body_start=row[5],
+                          source=first, metadata=json.loads(row[6]), pipeline=row[7])
+        article.sentences = [
+            Sentence(i, p, Span(s, e, t)) for i, p, s, e, t in self.con.execute(
+                "SELECT idx, paragraph, start_char, end_char, text FROM sentences WHERE article_id = ? "
+                "ORDER BY idx", [article_id]).fetchall()
+        ]
+        article.entities = [
+            Entity(i, si, lab, Span(s, e, t)) for i, si, lab, s, e, t in self.con.execute(
+                "SELECT idx, sentence_idx, label, start_char, end_char, text FROM entities WHERE article_id = ? "
+                "ORDER BY idx", [article_id]).fetchall()
+        ]
+        article.warnings = [f.reason for f in self.failures(level="warning", article_id=article_id)]
+        return article
+
+    def sources(self, article_id: str) -> list[Source]:
+        """Every source an article was read from, first seen first."""
+        rows = self.con.execute(
+            "SELECT uri, format, line, external_id FROM sources WHERE article_id = ? ORDER BY first_seen, uri, line",
+            [article_id]).fetchall()
+        return [Source(uri, fmt, line or None, ext) for uri, fmt, line, ext in rows]
+
+    def failures(self, *, level: str | None = "error", article_id: str | None = None,
+                 limit: int | None = None) -> list[Failure]:
+        """Stored problems, most recent first: errors by default, warnings or both (`level=None`) on request."""
+        where, params = ["TRUE"], []
+        if level:
+            where.append("level = ?")
+            params.append(level)
+        if article_id:
+            where.append("article_id = ?")
+            params.append(article_id)
+        sql = (f"SELECT source, line, stage, code, reason, level, article_id FROM errors WHERE {' AND '.join(where)} "
+               "ORDER BY last_seen DESC, source, line")
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [Failure(*row) for row in self.con.execute(sql, params).fetchall()]
+
+    def _dicts(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        """Query results as dicts keyed by column name."""
+        cursor = self.con.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _now() -> dt.datetime:
+    """The current time in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+def _article_row(article: Article, now: dt.datetime) -> dict[str, Any]:
+    """An article as a row of `articles`."""
+    return {
+        "id": article.id, "title": article.title, "pub_date": article.date, "date_source": article.date_source,
+        "text": article.text, "body_start": article.body_start, "n_sentences": len(article.sentences),
+        "n_entities": len(article.entities), "metadata": json.dumps(article.metadata, ensure_ascii=False),
+        "pipeline": article.pipeline, "ingested_at": now,
+    }
+
+
+def _source_row(article_id: str, source: Source, now: dt.datetime) -> dict[str, Any]:
+    """A source as a row of `sources` (line 0 for whole-file sources, as key columns cannot be NULL)."""
+    return {"article_id": article_id, "uri": source.uri, "line": source.line or 0, "format": source.format,
+            "external_id": source.external_id, "first_seen": now}
+
+
+def _sentence_row(article_id: str, sentence: Sentence) -> dict[str, Any]:
+    """A sentence as a row of `sentences`."""
+    return {"article_id": article_id, "idx": sentence.index, "paragraph": sentence.paragraph,
+            "start_char": sentence.span.start, "end_char": sentence.span.end, "text": sentence.span.text}
+
+
+def _entity_row(article_id: str, entity: Entity) -> dict[str, Any]:
+    """An entity as a row of `entities`."""
+    return {"article_id": article_id, "idx": entity.index, "sentence_idx": entity.sentence, "label": entity.label,
+            "start_char": entity.span.start, "end_char": entity.span.end, "text": entity.span.text}

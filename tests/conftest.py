@@ -1,0 +1,59 @@
+"""Shared fixtures: the real spaCy pipeline (loaded once), stores in temporary files, sample articles."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from eventwire.pipeline import Pipeline
+from eventwire.store import Store
+
+SEED_TITLE = "Netanyahu interrupted a cabinet meeting for talks with Russian President Putin"
+
+
+@pytest.fixture(scope="session")
+def pipeline() -> Pipeline:
+    """The default pipeline with its real model, loaded once for the whole test run."""
+    pipe = Pipeline()
+    pipe.nlp  # noqa: B018 - load now so tests measure nothing but themselves
+    return pipe
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """An empty store in a fresh DuckDB file."""
+    with Store(tmp_path / "test.duckdb") as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Iterator[Path]:
+    """The example article that ships with the package."""
+    with resources.as_file(resources.files("eventwire") / "examples" / "seed-article.txt") as path:
+        yield path
+
+
+@pytest.fixture
+def cli_env() -> dict[str, str]:
+    """Environment for running the `eventwire` command in a subprocess."""
+    env = dict(os.environ)
+    env["PYTHONUNBUFFERED"] = "1"
+    env.pop("EVENTWIRE_DB", None)
+    return env
+
+
+@pytest.fixture(scope="session")
+def eventwire_cmd() -> list[str]:
+    """The command line that runs eventwire with this interpreter."""
+    return [sys.executable, "-m", "eventwire"]
+
+
+def write_seed(path: Path, date: str, title: str, body: str) -> Path:
+    """Write an article in the header format and return its path."""
+    path.write_text(f"date {date} {title}\n\n{body}\n", encoding="utf-8")
+    return path
