@@ -40,19 +40,42 @@ RULES: tuple[Rule, ...] = (
     _rule("credit", rf"{_MEDIA}(?:\s+credits?)?(?:\s*[:：|]|\s+[—–-])\s*(?P<credit>\S.*?)", credit=True),
     _rule("credit", rf"\(?{_MEDIA}\s+(?:by|courtesy(?:\s+of)?)\s*:?\s*(?P<credit>\S.*?)\)?", credit=True),
     _rule("credit", r"\((?:photo|image|picture)s?\s*:\s*(?P<credit>[^)]+)\)", credit=True),
-    _rule("credit", r"(?:image\s+)?(?:source|credit)\s*:\s*(?P<credit>(?:getty|afp|reuters|ap|epa|anadolu)\b.*)",
-          credit=True),
-    _rule("related", r"related(?:\s+(?:materials?|articles?|stories|news|content|coverage|links?|reading))?\s*:?"),
-    _rule("read-more", r"(?:read|see|also read|read also|watch|listen)(?:\s+(?:more|also|next))?\s*[:>»…]+.*"),
-    _rule("read-more", r"(?:read|see|find out|learn)\s+more(?:\s+(?:here|about\b.*|on\b.*|at\b.*))?\s*[.:>»…]*"),
-    _rule("read-more", r"(?:continue|keep)\s+reading.*|story\s+continues\s+below.*|more\s+on\s+this\s+story.*"),
-    _rule("share", r"share(?:\s+(?:this|the))?(?:\s+(?:article|story|post|page))?(?:\s+(?:on|via)\s+\w+)?\s*:?"),
-    _rule("share", r"(?:share|tweet|email|print|copy\s+link|whatsapp|facebook|twitter|telegram)"
-          r"(?:\s*[|·•,]\s*(?:share|tweet|email|print|copy\s+link|whatsapp|facebook|twitter|telegram|x))+"),
-    _rule("follow", r"(?:follow|like)\s+(?:us|\w+)\s+on\s+(?:facebook|twitter|x|instagram|telegram|youtube|"
-          r"google news|tiktok|linkedin)\b.*"),
-    _rule("subscribe", r"(?:subscribe|sign\s+up)\s+(?:to|for)\s+(?:our|the)\s+\w*\s*(?:newsletter|channel|alerts?)"
-          r".*"),
+    _rule(
+        "credit",
+        r"(?:image\s+)?(?:source|credit)\s*:\s*(?P<credit>(?:getty|afp|reuters|ap|epa|anadolu)\b.*)",
+        credit=True,
+    ),
+    _rule(
+        "related",
+        r"related(?:\s+(?:materials?|articles?|stories|news|content|coverage|links?|reading))?\s*:?",
+    ),
+    _rule(
+        "read-more", r"(?:read|see|also read|read also|watch|listen)(?:\s+(?:more|also|next))?\s*[:>»…]+.*"
+    ),
+    _rule(
+        "read-more", r"(?:read|see|find out|learn)\s+more(?:\s+(?:here|about\b.*|on\b.*|at\b.*))?\s*[.:>»…]*"
+    ),
+    _rule(
+        "read-more", r"(?:continue|keep)\s+reading.*|story\s+continues\s+below.*|more\s+on\s+this\s+story.*"
+    ),
+    _rule(
+        "share", r"share(?:\s+(?:this|the))?(?:\s+(?:article|story|post|page))?(?:\s+(?:on|via)\s+\w+)?\s*:?"
+    ),
+    _rule(
+        "share",
+        r"(?:share|tweet|email|print|copy\s+link|whatsapp|facebook|twitter|telegram)"
+        r"(?:\s*[|·•,]\s*(?:share|tweet|email|print|copy\s+link|whatsapp|facebook|twitter|telegram|x))+",
+    ),
+    _rule(
+        "follow",
+        r"(?:follow|like)\s+(?:us|\w+)\s+on\s+(?:facebook|twitter|x|instagram|telegram|youtube|"
+        r"google news|tiktok|linkedin)\b.*",
+    ),
+    _rule(
+        "subscribe",
+        r"(?:subscribe|sign\s+up)\s+(?:to|for)\s+(?:our|the)\s+\w*\s*(?:newsletter|channel|alerts?)"
+        r".*",
+    ),
     _rule("advert", r"(?:advertisement|advertising|sponsored(?:\s+content)?|skip\s+advertisement|ad)"),
     _rule("click", r"click\s+here\b.*"),
     _rule("rights", r"(?:©|\(c\)|copyright\s+(?:©|\(c\)|\d{4}))\s*.{0,100}"),
@@ -114,7 +137,9 @@ def clean(doc: Document) -> Article:
     """A read document turned into an article: boilerplate out, text normalised, id computed."""
     body, removed = strip_boilerplate(normalise(doc.body))
     if not body:
-        raise CleanError("no text left once boilerplate was removed", source=doc.source.uri, line=doc.source.line)
+        raise CleanError(
+            "no text left once boilerplate was removed", source=doc.source.uri, line=doc.source.line
+        )
     title = " ".join(normalise(doc.title).split()) if doc.title else None
     text = f"{title}\n\n{body}" if title else body
     metadata = dict(doc.metadata)

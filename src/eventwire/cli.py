@@ -33,16 +33,41 @@ EXAMPLE = "seed-article.txt"
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
-db_option = click.option("--db", "db", default=DEFAULT_DB, show_default=True, envvar="EVENTWIRE_DB",
-                         type=click.Path(dir_okay=False, path_type=Path), help="DuckDB file of the store.")
-model_option = click.option("--model", default=DEFAULT_MODEL, show_default=True, envvar="EVENTWIRE_MODEL",
-                            help="Installed spaCy pipeline (package name or path).")
-date_option = click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]),
-                           help="Publication date for documents that carry none (YYYY-MM-DD).")
-format_option = click.option("--format", "fmt", type=click.Choice(FORMATS),
-                             help="Read every input in this format instead of detecting it.")
-max_chars_option = click.option("--max-chars", default=DEFAULT_MAX_CHARS, show_default=True, type=click.IntRange(1),
-                                 help="Refuse documents longer than this many characters.")
+db_option = click.option(
+    "--db",
+    "db",
+    default=DEFAULT_DB,
+    show_default=True,
+    envvar="EVENTWIRE_DB",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="DuckDB file of the store.",
+)
+model_option = click.option(
+    "--model",
+    default=DEFAULT_MODEL,
+    show_default=True,
+    envvar="EVENTWIRE_MODEL",
+    help="Installed spaCy pipeline (package name or path).",
+)
+date_option = click.option(
+    "--date",
+    "date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Publication date for documents that carry none (YYYY-MM-DD).",
+)
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="Read every input in this format instead of detecting it.",
+)
+max_chars_option = click.option(
+    "--max-chars",
+    default=DEFAULT_MAX_CHARS,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Refuse documents longer than this many characters.",
+)
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON Lines instead of a table.")
 
 
@@ -63,10 +88,23 @@ def cli(verbose: int) -> None:
 @date_option
 @format_option
 @max_chars_option
-@click.option("--batch-size", default=DEFAULT_BATCH, show_default=True, type=click.IntRange(1),
-              help="Documents per transaction.")
-def ingest_command(paths: tuple[str, ...], example: bool, db: Path, model: str, date: dt.datetime | None,
-                   fmt: str | None, max_chars: int, batch_size: int) -> None:
+@click.option(
+    "--batch-size",
+    default=DEFAULT_BATCH,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Documents per transaction.",
+)
+def ingest_command(
+    paths: tuple[str, ...],
+    example: bool,
+    db: Path,
+    model: str,
+    date: dt.datetime | None,
+    fmt: str | None,
+    max_chars: int,
+    batch_size: int,
+) -> None:
     """Read articles from files, directories, globs or stdin (-) into the store.
 
     Exit status: 0 when every document was stored, 1 when some failed (they are listed and kept as error rows),
@@ -90,8 +128,9 @@ def ingest_command(paths: tuple[str, ...], example: bool, db: Path, model: str, 
 @date_option
 @format_option
 @max_chars_option
-def extract_command(paths: tuple[str, ...], jsonl: bool, model: str, date: dt.datetime | None, fmt: str | None,
-                    max_chars: int) -> None:
+def extract_command(
+    paths: tuple[str, ...], jsonl: bool, model: str, date: dt.datetime | None, fmt: str | None, max_chars: int
+) -> None:
     """Print one JSON object per article on stdout, without a database (use - for stdin)."""
     options = _read_options(date, "jsonl" if jsonl else fmt, max_chars)
     failed = 0
@@ -114,12 +153,24 @@ def extract_command(paths: tuple[str, ...], jsonl: bool, model: str, date: dt.da
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1))
 @click.option("--offset", default=0, type=click.IntRange(0))
 @json_option
-def articles_command(db: Path, search: str | None, since: dt.datetime | None, until: dt.datetime | None,
-                     limit: int, offset: int, as_json: bool) -> None:
+def articles_command(
+    db: Path,
+    search: str | None,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    limit: int,
+    offset: int,
+    as_json: bool,
+) -> None:
     """List stored articles, newest first."""
     with _usage_errors(), Store(db, read_only=True) as store:
-        rows = store.list_articles(limit=limit, offset=offset, search=search,
-                                   since=since.date() if since else None, until=until.date() if until else None)
+        rows = store.list_articles(
+            limit=limit,
+            offset=offset,
+            search=search,
+            since=since.date() if since else None,
+            until=until.date() if until else None,
+        )
     if as_json:
         for row in rows:
             click.echo(json.dumps(row, default=str, ensure_ascii=False))
@@ -128,8 +179,14 @@ def articles_command(db: Path, search: str | None, since: dt.datetime | None, un
     table.add_column("id", no_wrap=True)
     for row in rows:
         title = row["title"] or Text(row["preview"].split("\n")[0][:80], style="dim")
-        table.add_row(str(row["pub_date"] or "unknown"), title, str(row["n_sentences"]),
-                      str(row["n_entities"]), str(row["n_sources"]), row["id"])
+        table.add_row(
+            str(row["pub_date"] or "unknown"),
+            title,
+            str(row["n_sentences"]),
+            str(row["n_entities"]),
+            str(row["n_sources"]),
+            row["id"],
+        )
     out.print(table)
 
 
@@ -207,15 +264,24 @@ def _usage_errors() -> Iterator[None]:
 @contextmanager
 def _progress() -> Iterator[Callable[[IngestSummary], None]]:
     """A live progress line on stderr (only on a terminal) fed with the running summary."""
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                        console=err, transient=True, disable=not err.is_terminal)
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
     with progress:
         task = progress.add_task("reading", total=None)
 
         def show(summary: IngestSummary) -> None:
             rate = summary.read / summary.seconds if summary.seconds else 0.0
-            progress.update(task, description=f"{summary.read} documents · {summary.new} new · "
-                                              f"{summary.failed} failed · {rate:.1f}/s")
+            progress.update(
+                task,
+                description=f"{summary.read} documents · {summary.new} new · "
+                f"{summary.failed} failed · {rate:.1f}/s",
+            )
 
         yield show
 
@@ -254,8 +320,10 @@ def _find_article(store: Store, prefix: str) -> Article:
 def _print_article(article: Article, sources: list[str]) -> None:
     """An article for reading in a terminal: header, numbered sentences, entities."""
     out.print(Text(article.title or "(no title)", style="bold"))
-    out.print(f"id {article.id} · date {article.date or 'unknown'}"
-              f"{f' ({article.date_source})' if article.date_source else ''} · {article.pipeline}")
+    out.print(
+        f"id {article.id} · date {article.date or 'unknown'}"
+        f"{f' ({article.date_source})' if article.date_source else ''} · {article.pipeline}"
+    )
     for source in sources:
         out.print(Text(f"source {source}", style="dim"))
     metadata: dict[str, Any] = article.metadata
@@ -269,8 +337,9 @@ def _print_article(article: Article, sources: list[str]) -> None:
     if article.entities:
         table = Table("sentence", "label", "text", "chars", title="entities")
         for entity in article.entities:
-            table.add_row(str(entity.sentence), entity.label, entity.span.text,
-                          f"{entity.span.start}-{entity.span.end}")
+            table.add_row(
+                str(entity.sentence), entity.label, entity.span.text, f"{entity.span.start}-{entity.span.end}"
+            )
         out.print(table)
 
 

@@ -67,7 +67,9 @@ def decode(data: bytes) -> tuple[str, str | None]:
             try:
                 return data.decode(encoding), None
             except UnicodeDecodeError as exc:
-                raise UndecodableInput(f"starts with a {encoding} byte-order mark but is not {encoding}") from exc
+                raise UndecodableInput(
+                    f"starts with a {encoding} byte-order mark but is not {encoding}"
+                ) from exc
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:

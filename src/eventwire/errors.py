@@ -6,6 +6,8 @@ Codes are stable so users can filter and search for them; `docs/errors.md` lists
 
 from __future__ import annotations
 
+from typing import Self
+
 from .model import Failure
 
 
@@ -21,7 +23,7 @@ class EventwireError(Exception):
         self.source = source
         self.line = line
 
-    def located(self, source: str, line: int | None = None) -> EventwireError:
+    def located(self, source: str, line: int | None = None) -> Self:
         """Attach the document's location, keeping an existing one."""
         self.source = self.source or source
         self.line = self.line if self.line is not None else line

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -61,8 +61,12 @@ def ingest(
     while chunk := list(islice(items, batch_size)):
         batch = _process(chunk, store, pipeline, summary)
         store.write(batch)
-        LOGGER.debug("committed batch: %d new articles, %d sources, %d problems",
-                     len(batch.articles), len(batch.sources), len(batch.failures))
+        LOGGER.debug(
+            "committed batch: %d new articles, %d sources, %d problems",
+            len(batch.articles),
+            len(batch.sources),
+            len(batch.failures),
+        )
         summary.seconds = time.perf_counter() - started
         if progress:
             progress(summary)
@@ -70,8 +74,9 @@ def ingest(
     return summary
 
 
-def _process(chunk: list[Document | EventwireError], store: Store, pipeline: Pipeline,
-             summary: IngestSummary) -> Batch:
+def _process(
+    chunk: Sequence[Document | EventwireError], store: Store, pipeline: Pipeline, summary: IngestSummary
+) -> Batch:
     """One batch of read items prepared, deduplicated against the store, parsed where new."""
     batch = Batch([], [], [])
     prepared: list[Article] = []

@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .errors import ModelNotFound
-from .model import Article, Entity, Sentence, Span
+from .model import Article, Entity, Sentence
 
 if TYPE_CHECKING:
     from spacy.language import Language

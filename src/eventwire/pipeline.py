@@ -69,8 +69,10 @@ class Pipeline:
         version = self.version
         try:
             docs = list(self.nlp.pipe((a.text for a in articles), batch_size=self.config.batch_size))
-        except Exception:  # noqa: BLE001 - isolate the failing document below, then report it
-            LOGGER.warning("the NLP pipeline failed on a batch; retrying its %d documents one by one", len(articles))
+        except Exception:
+            LOGGER.warning(
+                "the NLP pipeline failed on a batch; retrying its %d documents one by one", len(articles)
+            )
             return [self._annotate_one(a, version) for a in articles]
         return [_annotated(a, d, version) for a, d in zip(articles, docs, strict=True)]
 
@@ -78,9 +80,12 @@ class Pipeline:
         """One article parsed on its own, or the error it raised."""
         try:
             return _annotated(article, self.nlp(article.text), version)
-        except Exception as exc:  # noqa: BLE001 - any model failure is reported as this document's error
-            return NlpError(f"spaCy failed: {type(exc).__name__}: {exc}", source=article.source.uri,
-                            line=article.source.line)
+        except Exception as exc:
+            return NlpError(
+                f"spaCy failed: {type(exc).__name__}: {exc}",
+                source=article.source.uri,
+                line=article.source.line,
+            )
 
     def run(self, items: Iterable[Document | EventwireError]) -> Iterator[Result]:
         """Read documents (or read errors) in, annotated articles (or errors) out, in input order."""

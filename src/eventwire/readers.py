@@ -25,7 +25,6 @@ from .decoding import SNIFF_BYTES, binary_kind, decode
 from .errors import (
     BinaryInput,
     EmptyInput,
-    EventwireError,
     InvalidDate,
     MalformedRecord,
     NoBody,
@@ -55,7 +54,9 @@ _EXTENSIONS = {
 }
 _HEADER = re.compile(r"\A\ufeff?[ \t]*date[ \t]+(\S+)[ \t]*(.*)\Z")
 _HEADER_SNIFF = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t]*date[ \t]+\d{4}-\d{1,2}-\d{1,2}\b")
-_HTML_SNIFF = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|html|head|body|article|div|p|meta)\b", re.I)
+_HTML_SNIFF = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|html|head|body|article|div|p|meta)\b", re.I
+)
 _JSON_KEYS = frozenset({"id", "url", "title", "date", "text"})
 
 ReadItem = Document | ReadError
@@ -138,7 +139,7 @@ def _open(path: Path) -> IO[bytes]:
     raw = path.open("rb")
     if raw.peek(2)[:2] == b"\x1f\x8b":
         # A buffered reader over the gzip stream, so that the format can be sniffed with peek().
-        return io.BufferedReader(gzip.GzipFile(fileobj=raw, mode="rb"))  # type: ignore[arg-type]
+        return io.BufferedReader(gzip.GzipFile(fileobj=raw, mode="rb"))
     return raw
 
 
@@ -150,7 +151,9 @@ def _format_from_name(path: Path) -> str | None:
     return _EXTENSIONS.get(suffixes[-1]) if suffixes else None
 
 
-def _read_stream(stream: IO[bytes], source: str, options: ReadOptions, named: str | None = None) -> Iterator[ReadItem]:
+def _read_stream(
+    stream: IO[bytes], source: str, options: ReadOptions, named: str | None = None
+) -> Iterator[ReadItem]:
     """The documents in one byte stream, in the forced, named or sniffed format."""
     try:
         head = _peek(stream)
@@ -167,8 +170,8 @@ def _read_stream(stream: IO[bytes], source: str, options: ReadOptions, named: st
             yield from _read_jsonl(stream, source, options)
         else:
             yield _read_single(stream, source, fmt, options)
-    except EventwireError as exc:
-        yield exc.located(source) if isinstance(exc, ReadError) else ReadError(str(exc), source=source)
+    except ReadError as exc:
+        yield exc.located(source)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         yield Unreadable(f"cannot read: {exc}", source=source)
 
@@ -201,7 +204,9 @@ def _read_single(stream: IO[bytes], source: str, fmt: str, options: ReadOptions)
     limit = options.max_chars * 4
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise TooLarge(f"larger than {limit:,} bytes; the limit is {options.max_chars:,} characters (--max-chars)")
+        raise TooLarge(
+            f"larger than {limit:,} bytes; the limit is {options.max_chars:,} characters (--max-chars)"
+        )
     text, warning = decode(data)
     text = normalise_newlines(text)
     if len(text) > options.max_chars:
@@ -264,7 +269,8 @@ def parse_html(text: str, source: Source, options: ReadOptions) -> Document:
         for key in ("url", "author", "sitename", "hostname", "description", "categories", "tags")
         if (value := getattr(found, key, None))
     }
-    date = parse_date(found.date, "in the page metadata") if getattr(found, "date", None) else None
+    published = getattr(found, "date", None)
+    date = parse_date(published, "in the page metadata") if published else None
     doc = Document(source, body, getattr(found, "title", None), date, "html" if date else None, metadata)
     return _dated(doc, options)
 

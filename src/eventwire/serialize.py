@@ -59,7 +59,7 @@ def _plain(value: Any) -> Any:
 
 def from_dict(cls: type[T], data: dict[str, Any]) -> T:
     """A record of type `cls` rebuilt from `to_dict` output (or from an Arrow row)."""
-    hints = _hints(cls)
+    hints = _hints(typing.cast(type, cls))
     kwargs = {name: _typed(hints[name], data[name]) for name in hints if name in data}
     return cls(**kwargs)
 

@@ -100,24 +100,52 @@ MIGRATIONS: tuple[Migration, ...] = (
 
 # Arrow schemas of the rows written per batch; column names and order match the tables above.
 _ROW_SCHEMAS: dict[str, pa.Schema] = {
-    "articles": pa.schema([
-        ("id", pa.string()), ("title", pa.string()), ("pub_date", pa.date32()), ("date_source", pa.string()),
-        ("text", pa.string()), ("body_start", pa.int32()), ("n_sentences", pa.int32()),
-        ("n_entities", pa.int32()), ("metadata", pa.string()), ("pipeline", pa.string()),
-        ("ingested_at", pa.timestamp("us", tz="UTC")),
-    ]),
-    "sources": pa.schema([
-        ("article_id", pa.string()), ("uri", pa.string()), ("line", pa.int32()), ("format", pa.string()),
-        ("external_id", pa.string()), ("first_seen", pa.timestamp("us", tz="UTC")),
-    ]),
-    "sentences": pa.schema([
-        ("article_id", pa.string()), ("idx", pa.int32()), ("paragraph", pa.int32()),
-        ("start_char", pa.int32()), ("end_char", pa.int32()), ("text", pa.string()),
-    ]),
-    "entities": pa.schema([
-        ("article_id", pa.string()), ("idx", pa.int32()), ("sentence_idx", pa.int32()), ("label", pa.string()),
-        ("start_char", pa.int32()), ("end_char", pa.int32()), ("text", pa.string()),
-    ]),
+    "articles": pa.schema(
+        [
+            ("id", pa.string()),
+            ("title", pa.string()),
+            ("pub_date", pa.date32()),
+            ("date_source", pa.string()),
+            ("text", pa.string()),
+            ("body_start", pa.int32()),
+            ("n_sentences", pa.int32()),
+            ("n_entities", pa.int32()),
+            ("metadata", pa.string()),
+            ("pipeline", pa.string()),
+            ("ingested_at", pa.timestamp("us", tz="UTC")),
+        ]
+    ),
+    "sources": pa.schema(
+        [
+            ("article_id", pa.string()),
+            ("uri", pa.string()),
+            ("line", pa.int32()),
+            ("format", pa.string()),
+            ("external_id", pa.string()),
+            ("first_seen", pa.timestamp("us", tz="UTC")),
+        ]
+    ),
+    "sentences": pa.schema(
+        [
+            ("article_id", pa.string()),
+            ("idx", pa.int32()),
+            ("paragraph", pa.int32()),
+            ("start_char", pa.int32()),
+            ("end_char", pa.int32()),
+            ("text", pa.string()),
+        ]
+    ),
+    "entities": pa.schema(
+        [
+            ("article_id", pa.string()),
+            ("idx", pa.int32()),
+            ("sentence_idx", pa.int32()),
+            ("label", pa.string()),
+            ("start_char", pa.int32()),
+            ("end_char", pa.int32()),
+            ("text", pa.string()),
+        ]
+    ),
 }
 
 
@@ -136,7 +164,9 @@ class Store:
     def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> None:
         self.path = Path(path)
         if read_only and not self.path.exists():
-            raise FileNotFoundError(f"no eventwire database at {self.path} (create one with `eventwire ingest`)")
+            raise FileNotFoundError(
+                f"no eventwire database at {self.path} (create one with `eventwire ingest`)"
+            )
         self.con = duckdb.connect(str(self.path), read_only=read_only)
         if not read_only:
             self.migrate()
@@ -166,8 +196,10 @@ class Store:
                 continue
             with self.atomic():
                 self.con.execute(migration.sql)
-                self.con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
-                                 [migration.version, migration.name, _now()])
+                self.con.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                    [migration.version, migration.name, _now()],
+                )
             applied.append(migration.version)
             LOGGER.info("applied schema migration %d: %s", migration.version, migration.name)
         return applied
@@ -219,7 +251,9 @@ class Store:
         view = f"_new_{table}"
         self.con.register(view, data)
         try:
-            self.con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {view} ON CONFLICT DO NOTHING")
+            self.con.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {view} ON CONFLICT DO NOTHING"
+            )
         finally:
             self.con.unregister(view)
 
@@ -233,8 +267,18 @@ class Store:
         self.con.execute(
             "INSERT INTO errors VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET "
             "reason = excluded.reason, last_seen = excluded.last_seen, attempts = errors.attempts + 1",
-            [hashlib.sha256(key.encode()).hexdigest()[:16], failure.source, failure.line, failure.stage,
-             failure.code, failure.level, failure.reason, failure.article_id, now, now],
+            [
+                hashlib.sha256(key.encode()).hexdigest()[:16],
+                failure.source,
+                failure.line,
+                failure.stage,
+                failure.code,
+                failure.level,
+                failure.reason,
+                failure.article_id,
+                now,
+                now,
+            ],
         )
 
     def counts(self) -> dict[str, int]:
@@ -247,14 +291,23 @@ class Store:
 
     def article_ids(self, prefix: str) -> list[str]:
         """Ids of stored articles that start with `prefix` (a full id or its first characters)."""
-        rows = self.con.execute("SELECT id FROM articles WHERE starts_with(id, ?) ORDER BY id LIMIT 10",
-                                [prefix]).fetchall()
+        rows = self.con.execute(
+            "SELECT id FROM articles WHERE starts_with(id, ?) ORDER BY id LIMIT 10", [prefix]
+        ).fetchall()
         return [r[0] for r in rows]
 
-    def list_articles(self, *, limit: int = 20, offset: int = 0, search: str | None = None,
-                      since: dt.date | None = None, until: dt.date | None = None) -> list[dict[str, Any]]:
+    def list_articles(
+        self,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        search: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> list[dict[str, Any]]:
         """Stored articles, newest publication first, filtered by text search and date range."""
-        where, params = ["TRUE"], []
+        where: list[str] = ["TRUE"]
+        params: list[Any] = []
         if search:
             where.append("(title ILIKE ? OR text ILIKE ?)")
             params += [f"%{search}%", f"%{search}%"]
@@ -277,22 +330,39 @@ class Store:
         """A stored article with its sentences, entities, first source and warnings, or None."""
         row = self.con.execute(
             "SELECT id, title, pub_date, date_source, text, body_start, metadata, pipeline FROM articles "
-            "WHERE id = ?", [article_id]).fetchone()
+            "WHERE id = ?",
+            [article_id],
+        ).fetchone()
         if row is None:
             return None
         sources = self.sources(article_id)
         first = sources[0] if sources else Source("<unknown>", "unknown")
-        article = Article(id=row[0], title=row[1], date=row[2], date_source=row[3], text=row[4], body_start=row[5],
-                          source=first, metadata=json.loads(row[6]), pipeline=row[7])
+        article = Article(
+            id=row[0],
+            title=row[1],
+            date=row[2],
+            date_source=row[3],
+            text=row[4],
+            body_start=row[5],
+            source=first,
+            metadata=json.loads(row[6]),
+            pipeline=row[7],
+        )
         article.sentences = [
-            Sentence(i, p, Span(s, e, t)) for i, p, s, e, t in self.con.execute(
+            Sentence(i, p, Span(s, e, t))
+            for i, p, s, e, t in self.con.execute(
                 "SELECT idx, paragraph, start_char, end_char, text FROM sentences WHERE article_id = ? "
-                "ORDER BY idx", [article_id]).fetchall()
+                "ORDER BY idx",
+                [article_id],
+            ).fetchall()
         ]
         article.entities = [
-            Entity(i, si, lab, Span(s, e, t)) for i, si, lab, s, e, t in self.con.execute(
+            Entity(i, si, lab, Span(s, e, t))
+            for i, si, lab, s, e, t in self.con.execute(
                 "SELECT idx, sentence_idx, label, start_char, end_char, text FROM entities WHERE article_id = ? "
-                "ORDER BY idx", [article_id]).fetchall()
+                "ORDER BY idx",
+                [article_id],
+            ).fetchall()
         ]
         article.warnings = [f.reason for f in self.failures(level="warning", article_id=article_id)]
         return article
@@ -301,21 +371,26 @@ class Store:
         """Every source an article was read from, first seen first."""
         rows = self.con.execute(
             "SELECT uri, format, line, external_id FROM sources WHERE article_id = ? ORDER BY first_seen, uri, line",
-            [article_id]).fetchall()
+            [article_id],
+        ).fetchall()
         return [Source(uri, fmt, line or None, ext) for uri, fmt, line, ext in rows]
 
-    def failures(self, *, level: str | None = "error", article_id: str | None = None,
-                 limit: int | None = None) -> list[Failure]:
+    def failures(
+        self, *, level: str | None = "error", article_id: str | None = None, limit: int | None = None
+    ) -> list[Failure]:
         """Stored problems, most recent first: errors by default, warnings or both (`level=None`) on request."""
-        where, params = ["TRUE"], []
+        where: list[str] = ["TRUE"]
+        params: list[Any] = []
         if level:
             where.append("level = ?")
             params.append(level)
         if article_id:
             where.append("article_id = ?")
             params.append(article_id)
-        sql = (f"SELECT source, line, stage, code, reason, level, article_id FROM errors WHERE {' AND '.join(where)} "
-               "ORDER BY last_seen DESC, source, line")
+        sql = (
+            f"SELECT source, line, stage, code, reason, level, article_id FROM errors WHERE {' AND '.join(where)} "
+            "ORDER BY last_seen DESC, source, line"
+        )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return [Failure(*row) for row in self.con.execute(sql, params).fetchall()]
@@ -335,26 +410,52 @@ def _now() -> dt.datetime:
 def _article_row(article: Article, now: dt.datetime) -> dict[str, Any]:
     """An article as a row of `articles`."""
     return {
-        "id": article.id, "title": article.title, "pub_date": article.date, "date_source": article.date_source,
-        "text": article.text, "body_start": article.body_start, "n_sentences": len(article.sentences),
-        "n_entities": len(article.entities), "metadata": json.dumps(article.metadata, ensure_ascii=False),
-        "pipeline": article.pipeline, "ingested_at": now,
+        "id": article.id,
+        "title": article.title,
+        "pub_date": article.date,
+        "date_source": article.date_source,
+        "text": article.text,
+        "body_start": article.body_start,
+        "n_sentences": len(article.sentences),
+        "n_entities": len(article.entities),
+        "metadata": json.dumps(article.metadata, ensure_ascii=False),
+        "pipeline": article.pipeline,
+        "ingested_at": now,
     }
 
 
 def _source_row(article_id: str, source: Source, now: dt.datetime) -> dict[str, Any]:
     """A source as a row of `sources` (line 0 for whole-file sources, as key columns cannot be NULL)."""
-    return {"article_id": article_id, "uri": source.uri, "line": source.line or 0, "format": source.format,
-            "external_id": source.external_id, "first_seen": now}
+    return {
+        "article_id": article_id,
+        "uri": source.uri,
+        "line": source.line or 0,
+        "format": source.format,
+        "external_id": source.external_id,
+        "first_seen": now,
+    }
 
 
 def _sentence_row(article_id: str, sentence: Sentence) -> dict[str, Any]:
     """A sentence as a row of `sentences`."""
-    return {"article_id": article_id, "idx": sentence.index, "paragraph": sentence.paragraph,
-            "start_char": sentence.span.start, "end_char": sentence.span.end, "text": sentence.span.text}
+    return {
+        "article_id": article_id,
+        "idx": sentence.index,
+        "paragraph": sentence.paragraph,
+        "start_char": sentence.span.start,
+        "end_char": sentence.span.end,
+        "text": sentence.span.text,
+    }
 
 
 def _entity_row(article_id: str, entity: Entity) -> dict[str, Any]:
     """An entity as a row of `entities`."""
-    return {"article_id": article_id, "idx": entity.index, "sentence_idx": entity.sentence, "label": entity.label,
-            "start_char": entity.span.start, "end_char": entity.span.end, "text": entity.span.text}
+    return {
+        "article_id": article_id,
+        "idx": entity.index,
+        "sentence_idx": entity.sentence,
+        "label": entity.label,
+        "start_char": entity.span.start,
+        "end_char": entity.span.end,
+        "text": entity.span.text,
+    }
