@@ -10,6 +10,9 @@ from typing import Self
 
 from .model import Failure
 
+# Warnings (a document stored with a caveat) share one code; their text says what the caveat is.
+WARNING_CODE = "EW900"
+
 
 class EventwireError(Exception):
     """Base class of every error eventwire reports about a document, a file or the configuration."""

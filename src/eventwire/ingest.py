@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
-from .errors import EventwireError
+from .errors import WARNING_CODE, EventwireError
 from .model import Article, Document, Failure, Source
 from .pipeline import Pipeline
 from .readers import ReadOptions, read
@@ -125,6 +125,6 @@ def _warnings(article: Article) -> list[Failure]:
     """An article's warnings as warning rows, located at the source they came from."""
     source: Source = article.source
     return [
-        Failure(source.uri, source.line, "read", "EW900", reason, "warning", article.id)
+        Failure(source.uri, source.line, "read", WARNING_CODE, reason, "warning", article.id)
         for reason in article.warnings
     ]
