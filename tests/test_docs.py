@@ -39,7 +39,9 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_every_error_code_is_documented() -> None:
     """Each error class's code appears in docs/errors.md, with its class name."""
     doc = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
-    classes = [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.EventwireError)]
+    classes = [
+        c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.EventwireError)
+    ]
     classes.remove(errors.EventwireError)
     assert len(classes) > 10
     for cls in classes:
@@ -49,7 +51,9 @@ def test_every_error_code_is_documented() -> None:
 
 def test_error_codes_are_unique() -> None:
     """No two error classes share a code."""
-    classes = [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.EventwireError)]
+    classes = [
+        c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.EventwireError)
+    ]
     codes = [c.code for c in classes]
     assert len(codes) == len(set(codes))
 

@@ -63,7 +63,10 @@ def test_arrow_schema_types() -> None:
 def test_arrow_metadata_is_json_text() -> None:
     """Free-form metadata is JSON text in Arrow and an object again when read back."""
     table = to_arrow([_article()])
-    assert json.loads(table.column("metadata")[0].as_py()) == {"credits": ["Jane Roe/AFP"], "nested": {"k": [1, 2]}}
+    assert json.loads(table.column("metadata")[0].as_py()) == {
+        "credits": ["Jane Roe/AFP"],
+        "nested": {"k": [1, 2]},
+    }
 
 
 def test_unknown_date_round_trips_as_null() -> None:

@@ -42,6 +42,8 @@ FORMATS = ("seed", "text", "html", "jsonl")
 STDIN = "-"
 # Longer than any news article; a parse needs memory in proportion to the text.
 DEFAULT_MAX_CHARS = 200_000
+# What trafilatura finds on a page without an article is a menu entry or two, not a text.
+MIN_HTML_WORDS = 5
 _EXTENSIONS = {
     ".txt": "text",
     ".text": "text",
@@ -260,8 +262,9 @@ def parse_html(text: str, source: Source, options: ReadOptions) -> Document:
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     body = (getattr(found, "text", None) or "").strip() if found is not None else ""
-    if not body:
-        raise NoMainText("HTML page with no main text")
+    if len(body.split()) < MIN_HTML_WORDS:
+        shown = f": only {body[:60]!r}" if body else ""
+        raise NoMainText(f"HTML page with no main text{shown}")
     # trafilatura puts one paragraph per line; a blank line between paragraphs is eventwire's convention.
     body = re.sub(r"\n+", "\n\n", body)
     metadata = {
