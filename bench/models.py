@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.metadata
 import importlib.util
 import json
 import platform
@@ -250,7 +251,7 @@ def run(model: str, limit: int | None) -> dict[str, object]:
         "pipeline_version": nlp.meta.get("version"),
         "components": nlp.pipe_names,
         "vectors": {"rows": nlp.vocab.vectors.shape[0], "width": nlp.vocab.vectors.shape[1]},
-        "spacy": spacy.__version__,
+        "spacy": importlib.metadata.version("spacy"),
         "python": platform.python_version(),
         "split": "validation",
         "sentences": len(sentences),
