@@ -18,6 +18,46 @@ from .model import Article, Document
 # Boilerplate lines are short; a longer line is body text even when it starts like a prompt.
 MAX_BOILERPLATE_CHARS = 160
 MAX_CREDIT_WORDS = 8
+# Lowercase words that occur in credits: name particles and the words around agency names.
+CREDIT_LOWERCASE = frozenset(
+    [
+        "of",
+        "the",
+        "for",
+        "via",
+        "and",
+        "by",
+        "de",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "del",
+        "della",
+        "di",
+        "van",
+        "von",
+        "der",
+        "den",
+        "ter",
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "la",
+        "le",
+        "du",
+        "file",
+        "handout",
+        "photo",
+        "photos",
+        "image",
+        "images",
+        "archive",
+        "courtesy",
+        "pool",
+    ]
+)
 ID_HEX_CHARS = 16
 
 
@@ -35,6 +75,7 @@ def _rule(name: str, pattern: str, credit: bool = False) -> Rule:
     return Rule(name, re.compile(rf"\A\s*(?:{pattern})\s*\Z", re.IGNORECASE), credit)
 
 
+_PLATFORMS = r"(?:facebook|twitter|x|instagram|telegram|youtube|google news|tiktok|linkedin|whatsapp|threads)"
 _MEDIA = r"(?:photo(?:graph)?|image|picture|pic|video|graphic|illustration|cover photo|main photo)s?"
 RULES: tuple[Rule, ...] = (
     _rule("credit", rf"{_MEDIA}(?:\s+credits?)?(?:\s*[:：|]|\s+[—–-])\s*(?P<credit>\S.*?)", credit=True),
@@ -68,8 +109,9 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "follow",
-        r"(?:follow|like)\s+(?:us|\w+)\s+on\s+(?:facebook|twitter|x|instagram|telegram|youtube|"
-        r"google news|tiktok|linkedin)\b.*",
+        rf"(?:follow|like)\s+(?:us|\w+(?:\s+\w+)?)\s+on\s+{_PLATFORMS}(?:\s*(?:,|and|or|&)\s*{_PLATFORMS})*"
+        r"(?:\s+(?:for|to\s+get)\s+(?:the\s+)?(?:latest|more|all|breaking|live)\b.*)?"
+        r"\s*[.!:]?\s*(?:@\w+|https?://\S+)?",
     ),
     _rule(
         "subscribe",
@@ -78,7 +120,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule("advert", r"(?:advertisement|advertising|sponsored(?:\s+content)?|skip\s+advertisement|ad)"),
     _rule("click", r"click\s+here\b.*"),
-    _rule("rights", r"(?:©|\(c\)|copyright\s+(?:©|\(c\)|\d{4}))\s*.{0,100}"),
+    _rule("rights", r"(?:©|\(c\)\s*\d{4}|copyright\s+(?:©|\(c\)|\d{4}))\s*.{0,100}"),
     _rule("rights", r"all\s+rights\s+reserved\.?"),
 )
 
@@ -101,11 +143,22 @@ def find_boilerplate(line: str) -> Removed | None:
         if not match:
             continue
         credit = match.group("credit").strip() if rule.credit else None
-        # A credit names a person or an agency; a long one is a sentence about photos, which is text.
-        if credit is not None and len(credit.split()) > MAX_CREDIT_WORDS:
+        if credit is not None and not looks_like_credit(credit):
             continue
         return Removed(rule.name, line.strip(), credit)
     return None
+
+
+def looks_like_credit(credit: str) -> bool:
+    """Whether text after "Photo:" names a photographer or an agency rather than starting a sentence.
+
+    Credits are a few capitalised names ("Ahmed Zakot/Reuters", "Getty Images", "courtesy of the Ministry of
+    Defence"); "activists showed tanks on the streets" is a sentence about photos, which is text to keep.
+    """
+    words = credit.split()
+    if not words or len(words) > MAX_CREDIT_WORDS:
+        return False
+    return all(not w[0].islower() or w.strip(".,;()").lower() in CREDIT_LOWERCASE for w in words)
 
 
 def strip_boilerplate(body: str) -> tuple[str, list[Removed]]:
@@ -122,6 +175,16 @@ def strip_boilerplate(body: str) -> tuple[str, list[Removed]]:
     return text, removed
 
 
+def drop_repeated_title(body: str, title: str | None) -> str:
+    """The body without a first paragraph that only repeats the title (scraped pages often start with the h1)."""
+    if not title:
+        return body
+    first, _, rest = body.partition("\n\n")
+    if " ".join(first.split()).casefold() == title.casefold() and rest.strip():
+        return rest.strip()
+    return body
+
+
 def normalise(text: str) -> str:
     """Text in Unicode NFC with newline conventions unified, as it is stored."""
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -135,12 +198,13 @@ def article_id(body: str) -> str:
 
 def clean(doc: Document) -> Article:
     """A read document turned into an article: boilerplate out, text normalised, id computed."""
+    title = " ".join(normalise(doc.title).split()) if doc.title else None
     body, removed = strip_boilerplate(normalise(doc.body))
+    body = drop_repeated_title(body, title)
     if not body:
         raise CleanError(
             "no text left once boilerplate was removed", source=doc.source.uri, line=doc.source.line
         )
-    title = " ".join(normalise(doc.title).split()) if doc.title else None
     text = f"{title}\n\n{body}" if title else body
     metadata = dict(doc.metadata)
     credits = [r.credit for r in removed if r.credit]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import codecs
 import logging
+import unicodedata
+from typing import Any
 
 from .errors import BinaryInput, UndecodableInput
 
@@ -27,7 +29,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"PAR1", "a Parquet file (read it with the Spark or Parquet input instead)"),
     (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
 )
-_BOMS: tuple[tuple[bytes, str], ...] = (
+BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -36,13 +38,51 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 _TEXT_CONTROLS = frozenset(b"\t\n\r\f\v\x1b")
 SNIFF_BYTES = 8192
-# Accented letters make up a few percent of the letters of French, German or Spanish prose, never a third.
-MAX_WESTERN_ACCENTED = 0.3
+# Legacy encodings of news text, most common first: Western, Central European, Cyrillic, Greek, Turkish, Hebrew,
+# Arabic, Baltic, then East Asian.
+COMMON_ENCODINGS_ORDER = (
+    "cp1252",
+    "latin_1",
+    "iso8859_15",
+    "cp1250",
+    "iso8859_2",
+    "cp1251",
+    "koi8_r",
+    "koi8_u",
+    "iso8859_5",
+    "cp1253",
+    "iso8859_7",
+    "cp1254",
+    "iso8859_9",
+    "cp1255",
+    "iso8859_8",
+    "cp1256",
+    "iso8859_6",
+    "cp1257",
+    "iso8859_13",
+    "gb18030",
+    "gb2312",
+    "gbk",
+    "big5",
+    "shift_jis",
+    "cp932",
+    "euc_jp",
+    "iso2022_jp",
+    "euc_kr",
+    "cp949",
+    "utf_16",
+    "utf_32",
+)
+COMMON_ENCODINGS = frozenset(COMMON_ENCODINGS_ORDER)
+# Mess ratios this close are a tie: the detector cannot tell the encodings apart on this text.
+CHAOS_TIE = 0.01
+RARE = len(COMMON_ENCODINGS_ORDER)
+_SYMBOL_CATEGORIES = frozenset({"So", "Sc", "Sm", "Sk", "No", "Co", "Cn"})
 
 
 def binary_kind(head: bytes) -> str | None:
     """What kind of binary data `head` (the first bytes of a file) starts, or None for text."""
-    if any(head.startswith(bom) for bom, _ in _BOMS):
+    if any(head.startswith(bom) for bom, _ in BOMS):
         return None
     for magic, kind in _MAGIC:
         if head.startswith(magic):
@@ -64,7 +104,7 @@ def decode(data: bytes) -> tuple[str, str | None]:
     kind = binary_kind(data[:SNIFF_BYTES])
     if kind is not None:
         raise BinaryInput(f"{kind}, not text")
-    for bom, encoding in _BOMS:
+    for bom, encoding in BOMS:
         if data.startswith(bom):
             try:
                 return data.decode(encoding), None
@@ -89,31 +129,52 @@ def _decode_damaged(data: bytes, exc: UnicodeDecodeError) -> tuple[str, str]:
         return replaced, (
             f"invalid UTF-8 at byte {exc.start}: {bad} undecodable byte sequence(s) replaced with U+FFFD"
         )
-    western = _decode_western(data)
-    if western is not None:
-        return western, "not valid UTF-8; decoded as cp1252 (Windows Latin-1, detected)"
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    best = _likeliest(list(from_bytes(data)))
     if best is None:
         raise UndecodableInput("not UTF-8, and no other text encoding could be detected")
-    return str(best), f"not valid UTF-8; decoded as {best.encoding} (detected)"
+    encodings: list[str] = best.could_be_from_charset
+    return str(best), f"not valid UTF-8; decoded as {_name(encodings)} (detected)"
 
 
-def _decode_western(data: bytes) -> str | None:
-    """The text as Windows Latin-1 when that reads as Western-European prose, else None.
+def _likeliest(matches: list[Any]) -> Any | None:
+    """The detector's best match, with its near-ties settled by what a reader would notice.
 
-    Statistical detectors misjudge short Western texts (a Latin-1 "Zürich" comes out as Baltic cp775), while
-    Latin-1 and its Windows superset are by far the most common legacy encodings of English-language news. Text
-    in another script decoded this way is almost all accented letters, so the share of non-ASCII letters tells
-    the two apart; anything else is left to the detector.
+    On short texts several encodings decode with no odd character the detector sees (a Latin-1 "Zürich" reads as
+    well in Baltic cp775) and its own tie-break is close to random. Among near-ties, eventwire prefers the decoding
+    with fewest symbols glued to letters ("spotka³ siê" is Polish read as cp1252), then an encoding common in news,
+    then the better language fit, then the commoner encoding: English news is mostly Windows Latin-1.
     """
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
+    if not matches:
         return None
-    letters = [ch for ch in text if ch.isalpha()]
-    foreign = sum(1 for ch in letters if ord(ch) > 127)
-    if not letters or foreign / len(letters) > MAX_WESTERN_ACCENTED:
-        return None
-    return text
+    least = min(m.chaos for m in matches)
+    tied = [m for m in matches if m.chaos <= least + CHAOS_TIE]
+
+    def key(match: Any) -> tuple[int, bool, float, int]:
+        rank = _rank(match.could_be_from_charset)
+        return (_glued_symbols(str(match)), rank == RARE, -round(match.coherence, 2), rank)
+
+    return min(tied, key=key)
+
+
+def _glued_symbols(text: str) -> int:
+    """How many symbols (³, ¹, £, ¤…) touch a letter: the mark of text read in the wrong code page."""
+    count = 0
+    for i, ch in enumerate(text):
+        if unicodedata.category(ch) in _SYMBOL_CATEGORIES:
+            before = text[i - 1] if i else " "
+            after = text[i + 1] if i + 1 < len(text) else " "
+            count += before.isalpha() or after.isalpha()
+    return count
+
+
+def _rank(encodings: list[str]) -> int:
+    """Position of the most common of these equivalent encodings in news text (rare ones last)."""
+    return min((COMMON_ENCODINGS_ORDER.index(e) for e in encodings if e in COMMON_ENCODINGS), default=RARE)
+
+
+def _name(encodings: list[str]) -> str:
+    """The most familiar name among equivalent encodings (cp1252 rather than cp1250 for the same text)."""
+    familiar = [e for e in COMMON_ENCODINGS_ORDER if e in encodings]
+    return familiar[0] if familiar else encodings[0]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .decoding import SNIFF_BYTES, binary_kind, decode
+from .decoding import BOMS, SNIFF_BYTES, binary_kind, decode
 from .errors import (
     BinaryInput,
     EmptyInput,
@@ -42,8 +42,9 @@ FORMATS = ("seed", "text", "html", "jsonl")
 STDIN = "-"
 # Longer than any news article; a parse needs memory in proportion to the text.
 DEFAULT_MAX_CHARS = 200_000
-# What trafilatura finds on a page without an article is a menu entry or two, not a text.
-MIN_HTML_WORDS = 5
+# What trafilatura finds on a page without an article is menu entries and link lists: an article has at least
+# one paragraph of running text.
+MIN_PARAGRAPH_WORDS = 8
 _EXTENSIONS = {
     ".txt": "text",
     ".text": "text",
@@ -52,13 +53,13 @@ _EXTENSIONS = {
     ".xhtml": "html",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
-    ".json": "jsonl",
+    ".json": "json",
 }
 _HEADER = re.compile(r"\A\ufeff?[ \t]*date[ \t]+(\S+)[ \t]*(.*)\Z")
-_HEADER_SNIFF = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t]*date[ \t]+\d{4}-\d{1,2}-\d{1,2}\b")
-_HTML_SNIFF = re.compile(
-    rb"\A(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|html|head|body|article|div|p|meta)\b", re.I
-)
+_HEADER_SNIFF = re.compile(r"\A\ufeff?[ \t]*date[ \t]+\d{4}-\d{1,2}-\d{1,2}\b")
+_HTML_SNIFF = re.compile(r"\A\ufeff?\s*<(?:!doctype\s+html|html|head|body|article|div|p|meta)\b", re.I)
+# A JSON object starts with a key (or is empty); an array of records with an object. "[UPDATED] …" is text.
+_JSON_SNIFF = re.compile(r'\A\ufeff?\s*(?:\{\s*["}]|\[\s*[{\]])')
 _JSON_KEYS = frozenset({"id", "url", "title", "date", "text"})
 
 ReadItem = Document | ReadError
@@ -105,7 +106,10 @@ def _expand(paths: Iterable[str]) -> Iterator[str | ReadError]:
         elif Path(path).is_dir():
             yield from _walk(path)
         elif not Path(path).exists() and not Path(path).is_symlink() and glob.has_magic(path):
-            for match in sorted(glob.glob(path, recursive=True)):
+            matches = sorted(glob.glob(path, recursive=True))
+            if not matches:
+                yield Unreadable("no file matches this pattern", source=path)
+            for match in matches:
                 yield from _walk(match) if Path(match).is_dir() else iter([match])
         else:
             yield path
@@ -170,6 +174,8 @@ def _read_stream(
     try:
         if fmt == "jsonl":
             yield from _read_jsonl(stream, source, options)
+        elif fmt == "json":
+            yield from _read_json_document(stream, source, options)
         else:
             yield _read_single(stream, source, fmt, options)
     except ReadError as exc:
@@ -191,13 +197,24 @@ def _peek(stream: IO[bytes]) -> bytes:
 
 def sniff_format(head: bytes, named: str | None = None) -> str:
     """The format of a document from its first bytes and, when it has one, its extension."""
-    if named == "html" or (named is None and _HTML_SNIFF.match(head)):
+    if named in ("html", "jsonl", "json"):
+        return named
+    text = head_text(head)
+    if named is None and _HTML_SNIFF.match(text):
         return "html"
-    if named == "jsonl" or (named is None and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"["))):
+    if named is None and _JSON_SNIFF.match(text):
         return "jsonl"
-    if _HEADER_SNIFF.match(head):
+    if _HEADER_SNIFF.match(text):
         return "seed"
     return "text"
+
+
+def head_text(head: bytes) -> str:
+    """The first bytes of a file as text for sniffing, whatever its encoding (a partial character is dropped)."""
+    for bom, encoding in BOMS:
+        if head.startswith(bom):
+            return head.decode(encoding, errors="ignore")
+    return head.decode("utf-8", errors="ignore")
 
 
 def _read_single(stream: IO[bytes], source: str, fmt: str, options: ReadOptions) -> Document:
@@ -262,9 +279,9 @@ def parse_html(text: str, source: Source, options: ReadOptions) -> Document:
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     body = (getattr(found, "text", None) or "").strip() if found is not None else ""
-    if len(body.split()) < MIN_HTML_WORDS:
-        shown = f": only {body[:60]!r}" if body else ""
-        raise NoMainText(f"HTML page with no main text{shown}")
+    if not any(len(line.split()) >= MIN_PARAGRAPH_WORDS for line in body.split("\n")):
+        shown = f" (only {body[:60]!r}…)" if body else ""
+        raise NoMainText(f"HTML page with no main text: no paragraph of running text{shown}")
     # trafilatura puts one paragraph per line; a blank line between paragraphs is eventwire's convention.
     body = re.sub(r"\n+", "\n\n", body)
     metadata = {
@@ -303,27 +320,36 @@ def parse_date(value: Any, where: str) -> dt.date:
 def _read_jsonl(stream: IO[bytes], source: str, options: ReadOptions) -> Iterator[ReadItem]:
     """One document per line of a JSON Lines stream; a broken line is an error naming its number."""
     limit = options.max_chars * 4
-    if _peek(stream).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
-        yield from _read_json_array(stream, source, options)
+    if head_text(_peek(stream)).lstrip("\ufeff \t\r\n").startswith("["):
+        yield from _read_json_document(stream, source, options)
         return
+    records = 0
     for number, raw in enumerate(stream, start=1):
         if not raw.strip():
             continue
+        records += 1
         try:
             if len(raw) > limit:
                 raise TooLarge(f"line longer than {limit:,} bytes (--max-chars)")
             yield _parse_record(raw, number, source, options)
         except ReadError as exc:
             yield exc.located(source, number)
+    if not records:
+        raise EmptyInput("empty: no JSON Lines records")
 
 
-def _read_json_array(stream: IO[bytes], source: str, options: ReadOptions) -> Iterator[ReadItem]:
-    """One document per element of a JSON array; the element's position stands in for a line number."""
+def _read_json_document(stream: IO[bytes], source: str, options: ReadOptions) -> Iterator[ReadItem]:
+    """The records of a whole JSON file: one object, or an array whose positions stand in for line numbers."""
     text, _ = decode(stream.read())
+    if not text.strip():
+        raise EmptyInput("empty: no text")
     try:
-        records = json.loads(text)
+        parsed = json.loads(text)
     except json.JSONDecodeError as exc:
         raise MalformedRecord(f"not valid JSON: {exc.msg} at line {exc.lineno}") from exc
+    records = parsed if isinstance(parsed, list) else [parsed]
+    if not records:
+        raise EmptyInput("empty: a JSON array with no records")
     for number, record in enumerate(records, start=1):
         try:
             yield _parse_record(json.dumps(record).encode(), number, source, options)
