@@ -30,8 +30,9 @@ from .store import DEFAULT_DB, Store
 
 EXAMPLE = "seed-article.txt"
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# soft_wrap: lines are never broken at the terminal width, so piped output stays one record per line.
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 db_option = click.option(
     "--db",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 
 from .errors import WARNING_CODE, EventwireError
@@ -79,6 +79,47 @@ def _process(
 ) -> Batch:
     """One batch of read items prepared, deduplicated against the store, parsed where new."""
     batch = Batch([], [], [])
+    prepared = _prepare(chunk, pipeline, batch, summary)
+    known = store.known_ids([a.id for a in prepared])
+    fresh: dict[str, Article] = {}
+    copies: list[Article] = []
+    for article in prepared:
+        if article.id in known:
+            _duplicate(batch, summary, article)
+        elif article.id in fresh:
+            copies.append(article)
+        else:
+            fresh[article.id] = article
+    failed: dict[str, Failure] = {}
+    for article, result in zip(fresh.values(), pipeline.annotate(list(fresh.values())), strict=True):
+        if isinstance(result, EventwireError):
+            failed[article.id] = result.failure()
+            _fail(batch, summary, failed[article.id])
+            continue
+        summary.new += 1
+        summary.sentences += len(result.sentences)
+        summary.entities += len(result.entities)
+        batch.articles.append(result)
+        batch.sources.append((result.id, result.source))
+        batch.failures.extend(_warnings(result))
+    for copy in copies:
+        if copy.id in failed:
+            # The same text read from another source fails the same way, and is reported where it was read.
+            first = failed[copy.id]
+            reason = f"{first.reason} (same text as {first.source}, which failed first)"
+            _fail(
+                batch, summary, replace(first, source=copy.source.uri, line=copy.source.line, reason=reason)
+            )
+        else:
+            _duplicate(batch, summary, copy)
+    summary.warnings += sum(1 for f in batch.failures if f.level == "warning")
+    return batch
+
+
+def _prepare(
+    chunk: Sequence[Document | EventwireError], pipeline: Pipeline, batch: Batch, summary: IngestSummary
+) -> list[Article]:
+    """The batch's documents cleaned and identified; read and cleaning errors recorded as failures."""
     prepared: list[Article] = []
     for item in chunk:
         summary.read += 1
@@ -88,30 +129,14 @@ def _process(
             prepared.append(pipeline.prepare(item))
         except EventwireError as exc:
             _fail(batch, summary, exc.failure())
-    known = store.known_ids([a.id for a in prepared])
-    fresh: dict[str, Article] = {}
-    for article in prepared:
-        if article.id in known or article.id in fresh:
-            summary.duplicate += 1
-            batch.sources.append((article.id, article.source))
-            batch.failures.extend(_warnings(article))
-        else:
-            fresh[article.id] = article
-    for result in pipeline.annotate(list(fresh.values())):
-        if isinstance(result, EventwireError):
-            _fail(batch, summary, result.failure())
-            continue
-        summary.new += 1
-        summary.sentences += len(result.sentences)
-        summary.entities += len(result.entities)
-        batch.articles.append(result)
-        batch.sources.append((result.id, result.source))
-        batch.failures.extend(_warnings(result))
-    summary.warnings += sum(1 for f in batch.failures if f.level == "warning")
-    # A duplicate whose first copy failed to parse in this very batch has nothing to attach to.
-    stored = {a.id for a in batch.articles} | known
-    batch.sources = [(i, s) for i, s in batch.sources if i in stored]
-    return batch
+    return prepared
+
+
+def _duplicate(batch: Batch, summary: IngestSummary, article: Article) -> None:
+    """Record another source of an article that is stored (or being stored in this batch)."""
+    summary.duplicate += 1
+    batch.sources.append((article.id, article.source))
+    batch.failures.extend(_warnings(article))
 
 
 def _fail(batch: Batch, summary: IngestSummary, failure: Failure) -> None:

@@ -90,6 +90,7 @@ def entities(article: Article, doc: Doc, sentence_starts: list[int]) -> list[Ent
         possessive = _POSSESSIVE.search(article.text, start, end)
         if possessive and possessive.start() > start:
             end = possessive.start() if article.text[possessive.start()] != "s" else possessive.start() + 1
+            start, end = _trim(article.text, start, end)
         if start < end:
             sentence = max(0, bisect.bisect_right(sentence_starts, start) - 1)
             found.append(Entity(len(found), sentence, ent.label_, article.span(start, end)))

@@ -1,0 +1,193 @@
+"""The DuckDB store: migrations, atomic batches, idempotent writes, round trips and problem rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from eventwire.model import Article, Document, Failure, Source
+from eventwire.pipeline import Pipeline
+from eventwire.store import MIGRATIONS, Batch, Store
+
+BODY_A = (
+    "French President Emmanuel Macron met German Chancellor Olaf Scholz in Berlin on Monday. "
+    "The two leaders discussed aid to Ukraine.\n\n"
+    "Officials in Paris said the talks lasted three hours."
+)
+BODY_B = (
+    "Vladimir Putin spoke by phone with Recep Tayyip Erdogan. They discussed grain exports through Istanbul."
+)
+
+
+def _article(
+    pipeline: Pipeline, body: str, uri: str = "a.txt", *, title: str | None = "Leaders meet"
+) -> Article:
+    """A real article: read as a document, cleaned and parsed by the real pipeline."""
+    doc = Document(Source(uri, "seed"), body, title, dt.date(2024, 2, 5), "header", metadata={"k": [1, "x"]})
+    (result,) = list(pipeline.run([doc]))
+    assert isinstance(result, Article), result
+    return result
+
+
+def _batch(*articles: Article) -> Batch:
+    """A batch writing these articles with their own sources and no problems."""
+    return Batch(list(articles), [(a.id, a.source) for a in articles], [])
+
+
+def test_migrations_recorded_once(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A new file records every migration in schema_migrations; re-opening it applies nothing."""
+    path = tmp_path / "m.duckdb"
+    with caplog.at_level(logging.INFO, logger="eventwire.store"), Store(path) as store:
+        rows = store.con.execute(
+            "SELECT version, name, applied_at FROM schema_migrations ORDER BY version"
+        ).fetchall()
+        assert [(v, n) for v, n, _ in rows] == [(m.version, m.name) for m in MIGRATIONS]
+        assert store.schema_version() == MIGRATIONS[-1].version
+    assert sum("applied schema migration" in r.getMessage() for r in caplog.records) == len(MIGRATIONS)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="eventwire.store"), Store(path) as again:
+        assert again.migrate() == []
+        assert (
+            again.con.execute(
+                "SELECT version, name, applied_at FROM schema_migrations ORDER BY version"
+            ).fetchall()
+            == rows
+        )
+        assert again.schema_version() == MIGRATIONS[-1].version
+    assert not any("applied schema migration" in r.getMessage() for r in caplog.records)
+
+
+def test_schema_version_of_read_only_open(tmp_path: Path) -> None:
+    """A read-only open of an existing store reports its schema version and its tables."""
+    path = tmp_path / "v.duckdb"
+    Store(path).close()
+    with Store(path, read_only=True) as store:
+        assert store.schema_version() == len(MIGRATIONS)
+        assert store.counts() == {"articles": 0, "sources": 0, "sentences": 0, "entities": 0, "errors": 0}
+
+
+def test_atomic_block_rolls_back_on_exception(store: Store) -> None:
+    """An exception inside `store.atomic()` leaves nothing the block wrote; the store still works."""
+    with pytest.raises(RuntimeError, match="boom"), store.atomic():
+        store.con.execute(
+            "INSERT INTO articles VALUES ('x', 't', NULL, NULL, 'text', 0, 0, 0, '{}', NULL, now())"
+        )
+        store.con.execute("INSERT INTO sentences VALUES ('x', 0, 0, 0, 4, 'text')")
+        assert store.counts()["articles"] == 1
+        raise RuntimeError("boom")
+    assert store.counts() == {"articles": 0, "sources": 0, "sentences": 0, "entities": 0, "errors": 0}
+    with store.atomic():
+        store.con.execute("INSERT INTO sentences VALUES ('y', 0, 0, 0, 4, 'text')")
+    assert store.counts()["sentences"] == 1
+
+
+def test_write_is_atomic(store: Store, pipeline: Pipeline) -> None:
+    """A batch whose last row cannot be written leaves none of its articles, sentences or entities."""
+    article = _article(pipeline, BODY_A)
+    assert article.sentences and article.entities
+    bad = Failure("bad.txt", 2**40, "read", "EW100", "a line number no INTEGER column holds")
+    batch = Batch(
+        [article], [(article.id, article.source)], [Failure("ok.txt", None, "read", "EW101", "x"), bad]
+    )
+    with pytest.raises(duckdb.Error):
+        store.write(batch)
+    assert store.counts() == {"articles": 0, "sources": 0, "sentences": 0, "entities": 0, "errors": 0}
+    assert store.known_ids([article.id]) == set()
+
+
+def test_write_same_batch_twice(store: Store, pipeline: Pipeline) -> None:
+    """Writing the same batch twice leaves the row counts of writing it once."""
+    a, b = _article(pipeline, BODY_A), _article(pipeline, BODY_B, "b.txt", title=None)
+    batch = _batch(a, b)
+    store.write(batch)
+    once = store.counts()
+    assert once["articles"] == 2
+    assert once["sentences"] == len(a.sentences) + len(b.sentences)
+    assert once["entities"] == len(a.entities) + len(b.entities)
+    assert once["sources"] == 2
+    store.write(batch)
+    assert store.counts() == once
+
+
+def test_known_ids(store: Store, pipeline: Pipeline) -> None:
+    """`known_ids` returns exactly the stored ids among those asked about."""
+    a, b = _article(pipeline, BODY_A), _article(pipeline, BODY_B, "b.txt")
+    assert store.known_ids([]) == set()
+    assert store.known_ids([a.id, b.id]) == set()
+    store.write(_batch(a))
+    assert store.known_ids([a.id, b.id, "0" * 16]) == {a.id}
+    assert store.known_ids([a.id[:8]]) == set()
+
+
+def test_get_article_round_trip(store: Store, pipeline: Pipeline) -> None:
+    """An article read back equals what was written: text, title, date, sentences, entities and the rest."""
+    article = _article(pipeline, BODY_A)
+    store.write(_batch(article))
+    got = store.get_article(article.id)
+    assert got is not None
+    assert got.text == article.text
+    assert got.title == article.title == "Leaders meet"
+    assert got.date == dt.date(2024, 2, 5)
+    assert got.date_source == "header"
+    assert got.body_start == article.body_start
+    assert got.sentences == article.sentences
+    assert got.entities == article.entities
+    assert got.metadata == {"k": [1, "x"]}
+    assert got.pipeline == article.pipeline is not None
+    assert got.source == article.source
+    assert {e.span.text for e in got.entities} >= {"Emmanuel Macron", "Berlin"}
+    assert store.get_article("0" * 16) is None
+
+
+def test_sources_from_two_files(store: Store, pipeline: Pipeline) -> None:
+    """One article read from two files has one row and both sources, first seen first."""
+    article = _article(pipeline, BODY_A, "z-first.txt")
+    store.write(_batch(article))
+    second = Source("a-second.jsonl", "jsonl", 3, "rec-7")
+    store.write(Batch([], [(article.id, second)], []))
+    assert store.counts()["articles"] == 1
+    assert store.sources(article.id) == [Source("z-first.txt", "seed"), second]
+    got = store.get_article(article.id)
+    assert got is not None
+    assert got.source == Source("z-first.txt", "seed")
+
+
+def test_same_failure_twice_is_one_row(store: Store) -> None:
+    """The same failure seen twice is one error row with attempts 2, and its reason is the latest."""
+    store.write(Batch([], [], [Failure("bad.txt", None, "read", "EW105", "invalid date '2023-13-45'")]))
+    store.write(Batch([], [], [Failure("bad.txt", None, "read", "EW105", "invalid date '2023-13-46'")]))
+    rows = store.con.execute("SELECT source, stage, code, reason, attempts FROM errors").fetchall()
+    assert rows == [("bad.txt", "read", "EW105", "invalid date '2023-13-46'", 2)]
+    assert store.failures() == [Failure("bad.txt", None, "read", "EW105", "invalid date '2023-13-46'")]
+
+
+def test_same_failure_twice_in_one_batch(store: Store) -> None:
+    """The same failure twice in one batch is also one row with attempts 2."""
+    failure = Failure("recs.jsonl", 4, "read", "EW108", "not valid JSON")
+    store.write(Batch([], [], [failure, failure]))
+    assert store.con.execute("SELECT line, attempts FROM errors").fetchall() == [(4, 2)]
+
+
+def test_two_warnings_same_source(store: Store) -> None:
+    """Two different warnings for the same source are two rows; errors and warnings are listed apart."""
+    w1 = Failure("a.txt", None, "read", "EW900", "publication date unknown", "warning", "abc")
+    w2 = Failure("a.txt", None, "read", "EW900", "invalid UTF-8 at byte 3", "warning", "abc")
+    store.write(Batch([], [], [w1, w2]))
+    store.write(Batch([], [], [w1]))
+    rows = store.con.execute("SELECT reason, attempts FROM errors ORDER BY reason").fetchall()
+    assert rows == [("invalid UTF-8 at byte 3", 1), ("publication date unknown", 2)]
+    assert store.failures() == []
+    assert sorted(f.reason for f in store.failures(level="warning")) == [w2.reason, w1.reason]
+    assert len(store.failures(level=None, article_id="abc")) == 2
+
+
+def test_read_only_missing_file(tmp_path: Path) -> None:
+    """A read-only open of a missing file raises a FileNotFoundError naming it, and creates nothing."""
+    path = tmp_path / "missing.duckdb"
+    with pytest.raises(FileNotFoundError, match=r"no eventwire database at .*missing\.duckdb"):
+        Store(path, read_only=True)
+    assert not path.exists()
