@@ -1,8 +1,9 @@
 """The record model: typed dataclasses for what eventwire reads, extracts and stores.
 
 Every position is a character offset into `Article.text`, the stored text, so any record can be traced back to the
-characters it came from. Later stages add their records here (actor mentions, event mentions, quotes, places);
-`serialize` turns any of them into JSON and Arrow with one schema derived from these definitions.
+characters it came from. The NLP stage fills sentences and entities; the actor, event, quote, place and date
+stages fill the other lists. `serialize` turns any record into JSON and Arrow with one schema derived from these
+definitions.
 """
 
 from __future__ import annotations
@@ -65,6 +66,81 @@ class Entity:
     span: Span
 
 
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    """An actor named or described in the text, with the coded actor it resolves to (`code` None when uncoded)."""
+
+    index: int
+    sentence: int
+    span: Span
+    code: str | None
+    name: str | None = None
+    country: str | None = None
+    sectors: list[str] = field(default_factory=list)
+    wikidata: str | None = None
+
+
+@dataclass(slots=True)
+class EventMention:
+    """A sentence-level event: who (source actor codes) did what (CAMEO code) to whom (target actor codes).
+
+    Mode flags say whether the text asserts it happened; `attributed_to` is the actor code of who reported it.
+    """
+
+    index: int
+    sentence: int
+    trigger: Span
+    code: str
+    source: list[str]
+    target: list[str]
+    negated: bool = False
+    hypothetical: bool = False
+    future: bool = False
+    historical: bool = False
+    attributed_to: str | None = None
+    date: dt.date | None = None
+    location: str | None = None
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """Direct or indirect speech: what was said (`span`), by whom (`speaker`, `speaker_code`) and the cue verb."""
+
+    index: int
+    span: Span
+    kind: Literal["direct", "indirect"]
+    speaker: Span | None = None
+    speaker_code: str | None = None
+    cue: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A toponym, geocoded, and its role: where an event happened, a place merely mentioned, or a metonymic actor."""
+
+    index: int
+    sentence: int
+    span: Span
+    role: Literal["event", "mentioned", "actor"]
+    name: str | None = None
+    geonameid: int | None = None
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    feature: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date expression and the ISO 8601 value it resolves to relative to the publication date."""
+
+    index: int
+    sentence: int
+    span: Span
+    value: str | None
+
+
 @dataclass(slots=True)
 class Article:
     """A cleaned, identified article: the unit eventwire stores and codes.
@@ -84,6 +160,11 @@ class Article:
     warnings: list[str] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
+    actors: list[ActorMention] = field(default_factory=list)
+    events: list[EventMention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
     pipeline: str | None = None
 
     def span(self, start: int, end: int) -> Span:

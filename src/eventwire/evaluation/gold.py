@@ -1,0 +1,176 @@
+"""Gold data: what a correct extraction of a text contains, in eventwire's own JSON Lines format.
+
+One line is one item: a sentence, a paragraph or a whole article, with its text (or, for third-party text that may
+not be shipped, a `ref` to a dataset document and character offsets) and the expected records. Offsets are into the
+item's text. A list that is absent (`null`) was not annotated and is not scored; an empty list says there is
+nothing to find, so anything predicted there is a false positive. `docs/gold-format.md` documents every field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import MalformedRecord
+from ..serialize import from_dict, to_json
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """Where an item's text lies in a third-party dataset: document id, offsets and a checksum of the text."""
+
+    dataset: str
+    doc: str
+    start: int
+    end: int
+    sha1: str
+
+
+@dataclass(slots=True)
+class GoldEvent:
+    """An expected event: source and target actor codes (several for compound actors) and the CAMEO code."""
+
+    source: list[str]
+    target: list[str]
+    code: str
+    trigger: str | None = None
+    negated: bool = False
+    hypothetical: bool = False
+    future: bool = False
+    historical: bool = False
+    attributed_to: str | None = None
+    date: dt.date | None = None
+    location: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GoldActor:
+    """An expected actor mention: its span in the item's text and its code (None: an actor that has no code)."""
+
+    start: int
+    end: int
+    text: str
+    code: str | None
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GoldQuote:
+    """An expected quote: the quoted content's span, and who said it (span in the text and/or actor code)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str = "direct"
+    speaker: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_code: str | None = None
+    cue: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GoldPlace:
+    """An expected toponym with its location (coordinates and/or GeoNames id) and role."""
+
+    start: int
+    end: int
+    text: str
+    lat: float | None = None
+    lon: float | None = None
+    geonameid: int | None = None
+    country: str | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GoldDate:
+    """An expected date expression and its ISO 8601 value."""
+
+    start: int
+    end: int
+    text: str
+    value: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class GoldEntity:
+    """An expected named entity: span and CoNLL-style label (PER, ORG, LOC, MISC)."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+
+
+@dataclass(slots=True)
+class GoldItem:
+    """One annotated text and everything expected of it; `None` lists were not annotated."""
+
+    id: str
+    text: str | None = None
+    ref: Ref | None = None
+    date: dt.date | None = None
+    title: str | None = None
+    split: str | None = None
+    origin: str = "eventwire"
+    tags: list[str] = field(default_factory=list)
+    events: list[GoldEvent] | None = None
+    actors: list[GoldActor] | None = None
+    quotes: list[GoldQuote] | None = None
+    places: list[GoldPlace] | None = None
+    dates: list[GoldDate] | None = None
+    entities: list[GoldEntity] | None = None
+    notes: str | None = None
+
+
+def text_sha1(text: str) -> str:
+    """The checksum a `Ref` keeps of the text it points to (first 12 hex digits of SHA-1)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def read_gold(path: str | Path) -> Iterator[GoldItem]:
+    """Gold items from a JSON Lines file; a malformed line is an error naming the file and line."""
+    with Path(path).open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip() or line.lstrip().startswith("//"):
+                continue
+            try:
+                item = from_dict(GoldItem, json.loads(line))
+            except (json.JSONDecodeError, TypeError, KeyError, ValueError) as exc:
+                raise MalformedRecord(f"not a gold item: {exc}", source=str(path), line=number) from exc
+            problems = check_item(item)
+            if problems:
+                raise MalformedRecord(
+                    f"gold item {item.id!r}: {'; '.join(problems)}", source=str(path), line=number
+                )
+            yield item
+
+
+def write_gold(items: Iterable[GoldItem], path: str | Path) -> int:
+    """Write gold items as JSON Lines; the number written."""
+    count = 0
+    with Path(path).open("w", encoding="utf-8") as fh:
+        for item in items:
+            fh.write(to_json(item) + "\n")
+            count += 1
+    return count
+
+
+def check_item(item: GoldItem) -> list[str]:
+    """What is wrong with a gold item: missing text, spans that do not slice the text to what they say."""
+    if item.text is None:
+        return [] if item.ref is not None else ["neither text nor ref"]
+    problems = []
+    for kind in ("actors", "quotes", "places", "dates", "entities"):
+        for record in getattr(item, kind) or []:
+            if item.text[record.start : record.end] != record.text:
+                problems.append(
+                    f"{kind} span {record.start}-{record.end} is {item.text[record.start : record.end]!r}, "
+                    f"not {record.text!r}"
+                )
+    return problems
