@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -227,6 +228,79 @@ def errors_command(db: Path, level: str | None, limit: int, as_json: bool) -> No
         where = f"{f.source}:{f.line}" if f.line else f.source
         table.add_row(f.level, where, f.stage, f.code, f.reason)
     out.print(table if rows else "no problems recorded")
+
+
+@cli.command("eval")
+@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    help="Gold format (eventwire, plover, petrarch, brat, conll, timeml, geoparsing); "
+    "detected when not given.",
+)
+@click.option("--split", type=click.Choice(["dev", "test"]), help="Only items of this split.")
+@click.option("--limit", type=click.IntRange(1), help="Only the first N items of each gold file.")
+@click.option(
+    "--markdown",
+    "markdown_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the full Markdown report (with every disagreement) here.",
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the JSON report (figures, confusion matrices, disagreements) here.",
+)
+@click.option(
+    "--gate",
+    "baseline",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Fail (exit 1) when a figure falls below the floors pinned for this gold file in BASELINE.",
+)
+@model_option
+def eval_command(
+    gold: tuple[Path, ...],
+    fmt: str | None,
+    split: str | None,
+    limit: int | None,
+    markdown_path: Path | None,
+    json_path: Path | None,
+    baseline: Path | None,
+    model: str,
+) -> None:
+    """Score the pipeline against gold data: precision, recall, F1, accuracies, confusion and every error.
+
+    Exit status: 0, or 1 when --gate is given and a figure is below its floor.
+    """
+    from .evaluation import report
+    from .evaluation.evaluate import evaluate, gate, load_items, read_floors
+
+    pipeline = Pipeline(PipelineConfig(model=model))
+    failed: list[str] = []
+    with _usage_errors():
+        for path in gold:
+            items = (i for i in load_items(path, fmt) if split is None or i.split == split)
+            result = evaluate(islice(items, limit), pipeline, name=path.name)
+            out.print(report.to_markdown(result, max_errors=0).split("\n## Disagreements")[0], markup=False)
+            if markdown_path:
+                _write_report(markdown_path, path, gold, report.to_markdown(result))
+            if json_path:
+                _write_report(json_path, path, gold, report.to_json(result))
+            if baseline:
+                failed += [
+                    f"{path.name}: {f}" for f in gate(result.metrics(), read_floors(baseline, path.name))
+                ]
+    for failure in failed:
+        err.print(Text(f"below floor: {failure}"))
+    sys.exit(1 if failed else 0)
+
+
+def _write_report(target: Path, gold_path: Path, all_gold: tuple[Path, ...], content: str) -> None:
+    """Write a report; with several gold files, one report each, named after the gold file."""
+    if len(all_gold) > 1:
+        target = target.with_name(f"{target.stem}-{gold_path.stem}{target.suffix}")
+    target.write_text(content, encoding="utf-8")
 
 
 def _read_options(date: dt.datetime | None, fmt: str | None, max_chars: int) -> ReadOptions:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import EventwireError
-from .gold import GoldItem, text_sha1
+from .gold import GoldItem, fill_spans, text_sha1
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -135,4 +135,4 @@ def resolve(item: GoldItem, root: Path | None = None) -> GoldItem:
     if text_sha1(text) != ref.sha1:
         raise RefMismatch(f"gold item {item.id!r}: the text at {ref.doc}:{ref.start}-{ref.end} has changed")
     date = item.date or (dt.date.fromisoformat(doc.date[:10]) if doc.date else None)
-    return replace(item, text=text, date=date)
+    return fill_spans(replace(item, text=text, date=date))

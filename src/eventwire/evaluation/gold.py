@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import MalformedRecord
@@ -162,15 +162,44 @@ def write_gold(items: Iterable[GoldItem], path: str | Path) -> int:
 
 
 def check_item(item: GoldItem) -> list[str]:
-    """What is wrong with a gold item: missing text, spans that do not slice the text to what they say."""
+    """What is wrong with a gold item: missing text, spans outside the text or not slicing it to what they say.
+
+    A span whose `text` is empty is checked for its bounds only: gold on third-party text keeps long spans (quotes)
+    as offsets alone, and `fill_spans` recovers their text from the resolved item.
+    """
     if item.text is None:
         return [] if item.ref is not None else ["neither text nor ref"]
     problems = []
     for kind in ("actors", "quotes", "places", "dates", "entities"):
         for record in getattr(item, kind) or []:
-            if item.text[record.start : record.end] != record.text:
-                problems.append(
-                    f"{kind} span {record.start}-{record.end} is {item.text[record.start : record.end]!r}, "
-                    f"not {record.text!r}"
+            problems.extend(_span_problems(item.text, kind, record.start, record.end, record.text))
+    for quote in item.quotes or []:
+        if quote.speaker_start is not None and quote.speaker_end is not None:
+            problems.extend(
+                _span_problems(
+                    item.text, "speaker", quote.speaker_start, quote.speaker_end, quote.speaker or ""
                 )
+            )
     return problems
+
+
+def _span_problems(text: str, kind: str, start: int, end: int, expected: str) -> list[str]:
+    """Why a span does not fit the text, if it does not."""
+    if not 0 <= start <= end <= len(text):
+        return [f"{kind} span {start}-{end} lies outside the text ({len(text)} characters)"]
+    if expected and text[start:end] != expected:
+        return [f"{kind} span {start}-{end} is {text[start:end]!r}, not {expected!r}"]
+    return []
+
+
+def fill_spans(item: GoldItem) -> GoldItem:
+    """The item with empty span texts filled in from its text (see `check_item`)."""
+    if item.text is None:
+        return item
+    text = item.text
+    filled = replace(item)
+    for kind in ("actors", "quotes", "places", "dates", "entities"):
+        records = getattr(item, kind)
+        if records:
+            setattr(filled, kind, [r if r.text else replace(r, text=text[r.start : r.end]) for r in records])
+    return filled

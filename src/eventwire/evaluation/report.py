@@ -1,0 +1,140 @@
+"""Evaluation reports: Markdown for people, JSON for machines, with the per-item error listing."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from .evaluate import Evaluation
+
+MAX_LISTED = 200
+
+
+def to_json(evaluation: Evaluation) -> str:
+    """The figures, confusion matrices and error listing as JSON."""
+    data: dict[str, Any] = {
+        "gold": evaluation.name,
+        "metrics": evaluation.metrics(),
+        "confusion": {
+            "cameo_root": _matrix(evaluation.scores.confusion_root),
+            "plover": _matrix(evaluation.scores.confusion_plover),
+        },
+        "errors": [
+            {
+                "item": m.item,
+                "aspect": m.aspect,
+                "gold": m.gold,
+                "predicted": m.predicted,
+                "text": evaluation.texts.get(m.item, ""),
+            }
+            for m in evaluation.mismatches
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def _matrix(counter: Counter[tuple[str, str]]) -> dict[str, dict[str, int]]:
+    """A confusion counter as {gold: {predicted: count}}."""
+    out: dict[str, dict[str, int]] = {}
+    for (gold, predicted), n in sorted(counter.items()):
+        out.setdefault(gold, {})[predicted] = n
+    return out
+
+
+def to_markdown(evaluation: Evaluation, max_errors: int = MAX_LISTED) -> str:
+    """A readable report: headline figures, events by level, other aspects, confusion, then the errors."""
+    m = evaluation.metrics()
+    lines = [f"# Evaluation: {evaluation.name}", "", f"{m['items']} items scored."]
+    if evaluation.skipped:
+        lines += ["", "Not evaluated:"] + [
+            f"- {n} items: {reason}" for reason, n in evaluation.skipped.items()
+        ]
+    lines += ["", "| figure | precision | recall | F1 | tp | fp | fn |", "|---|---|---|---|---|---|---|"]
+    for name, counts in _prf_rows(m):
+        lines.append(
+            f"| {name} | {counts['precision']:.3f} | {counts['recall']:.3f} | {counts['f1']:.3f} | "
+            f"{counts['tp']} | {counts['fp']} | {counts['fn']} |"
+        )
+    lines += ["", "| accuracy | value | correct / compared |", "|---|---|---|"]
+    for name, acc in _accuracy_rows(m):
+        lines.append(f"| {name} | {acc['accuracy']:.3f} | {acc['correct']} / {acc['total']} |")
+    if m["unnormalised_actor_codes"]:
+        codes = ", ".join(f"{c} ({n})" for c, n in m["unnormalised_actor_codes"].items())
+        lines += ["", f"Actor codes whose country could not be normalised to ISO 3166-1 alpha-3: {codes}"]
+    for split, figures in m.get("splits", {}).items():
+        lines += [
+            "",
+            f"Split `{split}`: " + ", ".join(f"{name} F1 {c['f1']:.3f}" for name, c in _prf_rows(figures)),
+        ]
+    lines += _confusion_markdown("CAMEO root", evaluation.scores.confusion_root)
+    lines += _confusion_markdown("PLOVER type", evaluation.scores.confusion_plover)
+    lines += _errors_markdown(evaluation, max_errors)
+    return "\n".join(lines) + "\n"
+
+
+def _prf_rows(m: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The precision/recall figures worth a row, for annotated aspects only."""
+    rows = []
+    if m["annotated"].get("events"):
+        labels = {
+            "root": "events: CAMEO root",
+            "plover": "events: PLOVER type",
+            "dyad": "events: root + countries",
+            "triple": "events: source, target, code",
+            "quad": "events: QuadClass",
+        }
+        rows += [(label, m["events"][level]) for level, label in labels.items()]
+    for aspect in ("actors", "quotes", "places", "dates", "entities"):
+        if m["annotated"].get(aspect):
+            rows.append((aspect, m[aspect]))
+    return rows
+
+
+def _accuracy_rows(m: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The accuracy figures of annotated aspects."""
+    candidates = [
+        ("events", "event modes (on matched triples)", m["events"]["modes"]),
+        ("events", "event dates (on matched triples)", m["events"]["dates"]),
+        ("actors", "actor code", m["actors"]["code"]),
+        ("actors", "actor country", m["actors"]["country"]),
+        ("actors", "actor sector", m["actors"]["sector"]),
+        ("quotes", "quote speaker (matched quotes)", m["quotes"]["speaker"]),
+        ("places", "places within 161 km (matched)", m["places"]["within_161km"]),
+        ("dates", "date values (matched)", m["dates"]["value"]),
+    ]
+    return [(name, acc) for aspect, name, acc in candidates if m["annotated"].get(aspect)]
+
+
+def _confusion_markdown(title: str, counter: Counter[tuple[str, str]]) -> list[str]:
+    """A confusion matrix as a Markdown table (rows gold, columns predicted, `-` for none)."""
+    if not counter:
+        return []
+    labels = sorted({g for g, _ in counter} | {p for _, p in counter}, key=lambda s: (s == "-", s))
+    lines = [
+        "",
+        f"## Confusion by {title} (rows gold, columns predicted)",
+        "",
+        "| gold \\ predicted | " + " | ".join(labels) + " |",
+        "|---" * (len(labels) + 1) + "|",
+    ]
+    for gold in labels:
+        row = [str(counter.get((gold, p), "")) for p in labels]
+        if any(row):
+            lines.append(f"| {gold} | " + " | ".join(row) + " |")
+    return lines
+
+
+def _errors_markdown(evaluation: Evaluation, max_errors: int) -> list[str]:
+    """The disagreements grouped by item, with the item's text."""
+    if not evaluation.mismatches:
+        return ["", "No disagreements."]
+    lines = ["", f"## Disagreements ({len(evaluation.mismatches)}; first {max_errors} listed)"]
+    current = None
+    for mismatch in evaluation.mismatches[:max_errors]:
+        if mismatch.item != current:
+            current = mismatch.item
+            text = " ".join(evaluation.texts.get(current, "").split())
+            lines += ["", f"**{current}** — {text[:300]}"]
+        lines.append(f"- {mismatch.aspect}: gold `{mismatch.gold}` · predicted `{mismatch.predicted}`")
+    return lines

@@ -1,0 +1,161 @@
+"""Evaluation runs end to end: gold files, dataset references, reports, the CLI and its quality gate."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from eventwire.errors import MalformedRecord
+from eventwire.evaluation import datasets, report
+from eventwire.evaluation.evaluate import evaluate, load_items
+from eventwire.evaluation.gold import GoldEntity, GoldItem, Ref, read_gold, text_sha1, write_gold
+from eventwire.pipeline import Pipeline
+
+SENTENCE = "Vladimir Putin met Recep Tayyip Erdogan in Sochi on Monday."
+DOC_TEXT = "Talks in Sochi\n\n" + SENTENCE + " Nothing else happened."
+
+
+def _entities(text: str, *spans: tuple[str, str]) -> list[GoldEntity]:
+    """Gold entities located in `text`."""
+    out = []
+    for surface, label in spans:
+        start = text.index(surface)
+        out.append(GoldEntity(start, start + len(surface), surface, label))
+    return out
+
+
+@pytest.fixture
+def gold_file(tmp_path: Path) -> Path:
+    """A gold file with entities on two sentences."""
+    other = "The United Nations met in Geneva."
+    items = [
+        GoldItem(
+            "s1",
+            SENTENCE,
+            entities=_entities(
+                SENTENCE, ("Vladimir Putin", "PER"), ("Recep Tayyip Erdogan", "PER"), ("Sochi", "LOC")
+            ),
+        ),
+        GoldItem("s2", other, entities=_entities(other, ("United Nations", "ORG"), ("Geneva", "LOC"))),
+    ]
+    path = tmp_path / "gold.jsonl"
+    write_gold(items, path)
+    return path
+
+
+@pytest.fixture
+def fake_datasets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A datasets folder with one TempEval-style document, found through EVENTWIRE_DATASETS."""
+    folder = tmp_path / "datasets" / "te3-silver-news" / "part"
+    folder.mkdir(parents=True)
+    (folder / "DOC_1.tml").write_text(
+        '<TimeML><DCT><TIMEX3 tid="t0" value="2019-10-22" functionInDocument="CREATION_TIME">x</TIMEX3></DCT>'
+        f"<TITLE>Talks</TITLE><TEXT>{DOC_TEXT.replace('Monday', '<TIMEX3>Monday</TIMEX3>')}</TEXT></TimeML>",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("EVENTWIRE_DATASETS", str(tmp_path / "datasets"))
+    datasets.documents.cache_clear()
+    yield tmp_path / "datasets"
+    datasets.documents.cache_clear()
+
+
+def test_entity_scores_from_the_real_pipeline(gold_file: Path, pipeline: Pipeline) -> None:
+    """Running the pipeline on gold entities gives real, non-trivial figures and lists disagreements."""
+    result = evaluate(load_items(gold_file), pipeline, name=gold_file.name)
+    metrics = result.metrics()
+    assert metrics["items"] == 2
+    assert metrics["annotated"] == {"entities": 2}
+    assert metrics["entities"]["tp"] >= 3
+    assert 0.5 <= metrics["entities"]["f1"] <= 1.0
+    assert "events" not in metrics["annotated"]
+    markdown = report.to_markdown(result)
+    assert "| entities |" in markdown and "events: CAMEO root" not in markdown
+    data = json.loads(report.to_json(result))
+    assert data["metrics"]["entities"]["f1"] == metrics["entities"]["f1"]
+
+
+def test_reference_is_resolved_from_the_dataset(fake_datasets: Path, pipeline: Pipeline) -> None:
+    """An item without text is read from its dataset by offsets, checked by checksum, dated by the document."""
+    start = DOC_TEXT.index(SENTENCE)
+    ref = Ref("te3-silver-news", "DOC_1", start, start + len(SENTENCE), text_sha1(SENTENCE))
+    item = GoldItem("r1", ref=ref, entities=_entities(SENTENCE, ("Sochi", "LOC")))
+    resolved = datasets.resolve(item)
+    assert resolved.text == SENTENCE
+    assert str(resolved.date) == "2019-10-22"
+    result = evaluate([item], pipeline)
+    assert result.metrics()["entities"]["tp"] == 1
+
+
+def test_changed_reference_text_is_refused(fake_datasets: Path) -> None:
+    """A checksum that does not match the dataset text is an error naming the item."""
+    item = GoldItem("r2", ref=Ref("te3-silver-news", "DOC_1", 0, 5, "000000000000"))
+    with pytest.raises(datasets.RefMismatch, match="r2"):
+        datasets.resolve(item)
+
+
+def test_missing_dataset_is_reported_not_fatal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pipeline: Pipeline
+) -> None:
+    """Items pointing into an absent dataset are skipped with a clear reason; the others are scored."""
+    monkeypatch.setenv("EVENTWIRE_DATASETS", str(tmp_path / "nowhere"))
+    datasets.documents.cache_clear()
+    items = [
+        GoldItem("r", ref=Ref("guardian-syria-2019", "3", 0, 10, "abc")),
+        GoldItem("t", SENTENCE, entities=_entities(SENTENCE, ("Sochi", "LOC"))),
+    ]
+    result = evaluate(items, pipeline)
+    datasets.documents.cache_clear()
+    assert result.metrics()["items"] == 1
+    (reason,) = result.skipped
+    assert "guardian-syria-2019" in reason and "not found" in reason
+
+
+def test_gold_file_errors_name_the_line(tmp_path: Path) -> None:
+    """A gold line whose span does not slice its text is refused with the file and line."""
+    path = tmp_path / "bad.jsonl"
+    good = {
+        "id": "a",
+        "text": "Rain in Oslo.",
+        "entities": [{"start": 8, "end": 12, "text": "Oslo", "label": "LOC"}],
+    }
+    bad = {
+        "id": "b",
+        "text": "Rain in Oslo.",
+        "entities": [{"start": 0, "end": 4, "text": "Oslo", "label": "LOC"}],
+    }
+    path.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n", encoding="utf-8")
+    with pytest.raises(MalformedRecord) as info:
+        list(read_gold(path))
+    assert info.value.line == 2
+    assert "'Rain', not 'Oslo'" in info.value.reason
+
+
+@pytest.mark.slow
+def test_cli_eval_reports_and_gates(gold_file: Path, tmp_path: Path, eventwire_cmd: list[str]) -> None:
+    """`eventwire eval` prints figures, writes reports, and exits 1 only when a floor is not met."""
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(json.dumps({gold_file.name: {"entities.f1": 0.3}}), encoding="utf-8")
+    cmd = [
+        *eventwire_cmd,
+        "eval",
+        str(gold_file),
+        "--gate",
+        str(baseline),
+        "--markdown",
+        str(tmp_path / "r.md"),
+        "--json",
+        str(tmp_path / "r.json"),
+    ]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "| entities |" in done.stdout
+    assert json.loads((tmp_path / "r.json").read_text())["gold"] == gold_file.name
+    assert "# Evaluation" in (tmp_path / "r.md").read_text()
+    baseline.write_text(json.dumps({gold_file.name: {"entities.f1": 0.99, "events.root.f1": 0.1}}))
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    assert done.returncode == 1
+    assert "below floor" in done.stderr and "events.root.f1" in done.stderr
