@@ -11,8 +11,9 @@ import pytest
 
 from eventwire.errors import MalformedRecord
 from eventwire.evaluation import datasets, report
-from eventwire.evaluation.evaluate import evaluate, load_items
+from eventwire.evaluation.evaluate import evaluate
 from eventwire.evaluation.gold import GoldEntity, GoldItem, Ref, read_gold, text_sha1, write_gold
+from eventwire.evaluation.importers import import_gold
 from eventwire.pipeline import Pipeline
 
 SENTENCE = "Vladimir Putin met Recep Tayyip Erdogan in Sochi on Monday."
@@ -65,7 +66,7 @@ def fake_datasets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
 
 def test_entity_scores_from_the_real_pipeline(gold_file: Path, pipeline: Pipeline) -> None:
     """Running the pipeline on gold entities gives real, non-trivial figures and lists disagreements."""
-    result = evaluate(load_items(gold_file), pipeline, name=gold_file.name)
+    result = evaluate(import_gold(gold_file), pipeline, name=gold_file.name)
     metrics = result.metrics()
     assert metrics["items"] == 2
     assert metrics["annotated"] == {"entities": 2}

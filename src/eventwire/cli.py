@@ -231,7 +231,7 @@ def errors_command(db: Path, level: str | None, limit: int, as_json: bool) -> No
 
 
 @cli.command("eval")
-@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--format",
     "fmt",
@@ -274,15 +274,17 @@ def eval_command(
     Exit status: 0, or 1 when --gate is given and a figure is below its floor.
     """
     from .evaluation import report
-    from .evaluation.evaluate import evaluate, gate, load_items, read_floors
+    from .evaluation.evaluate import evaluate, gate, read_floors
+    from .evaluation.importers import import_gold
 
     pipeline = Pipeline(PipelineConfig(model=model))
     failed: list[str] = []
     with _usage_errors():
         for path in gold:
-            items = (i for i in load_items(path, fmt) if split is None or i.split == split)
+            items = (i for i in import_gold(path, fmt) if split is None or i.split == split)
             result = evaluate(islice(items, limit), pipeline, name=path.name)
-            out.print(report.to_markdown(result, max_errors=0).split("\n## Disagreements")[0], markup=False)
+            # The figures only; confusion matrices and disagreements go to --markdown and --json.
+            out.print(report.to_markdown(result, max_errors=0).split("\n## ")[0], markup=False)
             if markdown_path:
                 _write_report(markdown_path, path, gold, report.to_markdown(result))
             if json_path:

@@ -14,7 +14,7 @@ from ..errors import EventwireError
 from ..model import Article, Source
 from ..pipeline import Pipeline
 from .datasets import DatasetMissing, resolve
-from .gold import GoldItem, read_gold
+from .gold import GoldItem
 from .scoring import Mismatch, Scores, score_item
 
 LOGGER = logging.getLogger(__name__)
@@ -41,16 +41,6 @@ class Evaluation:
         if self.skipped:
             out["skipped"] = dict(self.skipped)
         return out
-
-
-def load_items(path: str | Path, fmt: str | None = None) -> Iterator[GoldItem]:
-    """Gold items from a file in eventwire's format or, through an importer, in one of the field's formats."""
-    from .importers import IMPORTERS, detect_format
-
-    fmt = fmt or detect_format(Path(path))
-    if fmt == "eventwire":
-        return read_gold(path)
-    return iter(IMPORTERS[fmt](Path(path)))
 
 
 def evaluate(items: Iterable[GoldItem], pipeline: Pipeline, name: str = "gold") -> Evaluation:

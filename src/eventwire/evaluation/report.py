@@ -56,9 +56,13 @@ def to_markdown(evaluation: Evaluation, max_errors: int = MAX_LISTED) -> str:
             f"| {name} | {counts['precision']:.3f} | {counts['recall']:.3f} | {counts['f1']:.3f} | "
             f"{counts['tp']} | {counts['fp']} | {counts['fn']} |"
         )
-    lines += ["", "| accuracy | value | correct / compared |", "|---|---|---|"]
-    for name, acc in _accuracy_rows(m):
-        lines.append(f"| {name} | {acc['accuracy']:.3f} | {acc['correct']} / {acc['total']} |")
+    accuracies = _accuracy_rows(m)
+    if accuracies:
+        lines += ["", "| accuracy | value | correct / compared |", "|---|---|---|"]
+    for name, acc in accuracies:
+        # Nothing compared is not an accuracy of zero: say so.
+        value = f"{acc['accuracy']:.3f}" if acc["total"] else "n/a"
+        lines.append(f"| {name} | {value} | {acc['correct']} / {acc['total']} |")
     if m["unnormalised_actor_codes"]:
         codes = ", ".join(f"{c} ({n})" for c, n in m["unnormalised_actor_codes"].items())
         lines += ["", f"Actor codes whose country could not be normalised to ISO 3166-1 alpha-3: {codes}"]
