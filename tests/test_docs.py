@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -65,3 +66,12 @@ def test_every_command_is_in_the_readme_tour() -> None:
     for name, command in cli.commands.items():
         assert command.help, name
         assert f"eventwire {name}" in readme, name
+
+
+def test_ci_gates_the_in_repository_gold_set() -> None:
+    """`.ci/run` runs `eventwire eval` with `--gate` on the in-repository gold, which has floors pinned."""
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "eventwire eval eval/gold/eventwire-gold.jsonl --gate eval/baseline.json" in ci
+    floors = json.loads((ROOT / "eval" / "baseline.json").read_text(encoding="utf-8"))
+    assert floors["eventwire-gold.jsonl"]
+    assert all(0 < value <= 1 for value in floors["eventwire-gold.jsonl"].values())
