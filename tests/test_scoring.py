@@ -224,3 +224,24 @@ def test_gate_reports_figures_below_floor_and_missing_ones() -> None:
     failures = gate(metrics, {"events.root.f1": 0.6, "quotes.f1": 0.1})
     assert len(failures) == 2
     assert "below its floor" in failures[0] and "no such figure" in failures[1]
+
+
+def test_joint_act_agrees_with_either_direction() -> None:
+    """ "Armenian and Azerbaijani forces clashed" (joint, no target) agrees with AZE→ARM and ARM→AZE fighting."""
+    gold = [GoldEvent(["ARMMIL", "AZEMIL"], [], "190")]
+    for predicted in (_event("190", ["AZEMIL"], ["ARMMIL"]), _event("190", ["ARMMIL"], ["AZEMIL"])):
+        assert _score_events(gold, [predicted]).events["triple"].tp == 1
+    assert _score_events(gold, [_event("190", ["AZEMIL"], ["IRNMIL"])]).events["triple"].tp == 0
+
+
+def test_directed_event_still_needs_its_direction() -> None:
+    """A directed gold attack is not matched by the reverse attack just because both have one actor a side."""
+    gold = [GoldEvent(["RUSMIL"], ["UKRMIL"], "190")]
+    assert _score_events(gold, [_event("190", ["UKRMIL"], ["RUSMIL"])]).events["triple"].tp == 0
+
+
+def test_matching_finds_the_largest_set_of_pairs() -> None:
+    """A joint clash and a directed attack are both matched, though the first fits either prediction."""
+    gold = [GoldEvent(["ARMMIL", "AZEMIL"], [], "190"), GoldEvent(["ARMMIL"], ["AZEMIL"], "190")]
+    predicted = [_event("190", ["ARMMIL"], ["AZEMIL"]), _event("190", ["AZEMIL"], ["ARMMIL"])]
+    assert _score_events(gold, predicted).events["triple"].tp == 2

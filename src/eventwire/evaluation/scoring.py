@@ -2,8 +2,10 @@
 
 Events are compared at four levels: (1) the event alone — its CAMEO root, and its PLOVER type; (2) the root with
 the source and target countries; (3) the full triple of source codes, target codes and CAMEO code; (4) its
-QuadClass. Actor lists are compared as sets (compound actors), and for symmetric events (consulting, meeting,
-cooperating) source and target are one set, so "A and B met" equals "A met B". Spans (actors, quotes, places,
+QuadClass. Actor lists are compared as sets (compound actors); for symmetric events (consulting, meeting,
+cooperating) source and target are one set, so "A and B met" equals "A met B"; and an event presented as a joint
+act (several sources, no target: "A and B clashed") agrees with A→B and B→A alike. Events are paired by maximum
+bipartite matching, so each gold event and each prediction counts once. Spans (actors, quotes, places,
 dates) match when they overlap; entities must match exactly, with labels mapped to CoNLL types.
 """
 
@@ -247,27 +249,67 @@ def _score_events(item: GoldItem, predicted: list[EventMention], scores: Scores)
     """Compare events at every level, modes and dates on triple matches, and fill the confusion matrices."""
     gold = item.events or []
     _codes([c for g in gold for c in (*g.source, *g.target)], scores)
+    triples: list[tuple[int, int]] = []
     for level in EVENT_LEVELS:
-        tp = _multiset_tp(
-            [event_key(level, g.code, g.source, g.target) for g in gold],
-            [event_key(level, p.code, p.source, p.target) for p in predicted],
-        )
-        scores.events[level].add(tp, len(predicted) - tp, len(gold) - tp)
+        matched = _match_events(level, gold, predicted)
+        scores.events[level].add(len(matched), len(predicted) - len(matched), len(gold) - len(matched))
+        if level == "triple":
+            triples = matched
+    for i, j in triples:
+        scores.modes.add(_modes(gold[i]) == _modes(predicted[j]))
+        if gold[i].date is not None:
+            scores.event_dates.add(gold[i].date == predicted[j].date)
     pairs, lost, extra = _align_events(gold, predicted)
-    for g, p in pairs:
-        same = event_key("triple", g.code, g.source, g.target) == event_key(
-            "triple", p.code, p.source, p.target
-        )
-        if same:
-            scores.modes.add(_modes(g) == _modes(p))
-            if g.date is not None:
-                scores.event_dates.add(g.date == p.date)
     cells: list[tuple[GoldEvent | None, EventMention | None]] = [*pairs]
     cells += [(g, None) for g in lost] + [(None, p) for p in extra]
     for gold_event, predicted_event in cells:
         for level, matrix in (("root", scores.confusion_root), ("plover", scores.confusion_plover)):
             matrix[(_label(gold_event, level), _label(predicted_event, level))] += 1
-    return _event_mismatches(item.id, gold, predicted)
+    found = {i for i, _ in triples}
+    right = {j for _, j in triples}
+    errors = [Mismatch(item.id, "event", _describe(g), "-") for i, g in enumerate(gold) if i not in found]
+    errors += [
+        Mismatch(item.id, "event", "-", _describe(p)) for j, p in enumerate(predicted) if j not in right
+    ]
+    return errors
+
+
+def _match_events(level: str, gold: list[GoldEvent], predicted: list[EventMention]) -> list[tuple[int, int]]:
+    """A largest set of (gold index, predicted index) pairs of events that agree at a level, each used once."""
+    agree = [[j for j, p in enumerate(predicted) if events_agree(level, g, p)] for g in gold]
+    owner: dict[int, int] = {}
+
+    def augment(i: int, seen: set[int]) -> bool:
+        """Find predicted event for gold event i, moving earlier pairs along (bipartite matching)."""
+        for j in agree[i]:
+            if j not in seen:
+                seen.add(j)
+                if j not in owner or augment(owner[j], seen):
+                    owner[j] = i
+                    return True
+        return False
+
+    for i in range(len(gold)):
+        augment(i, set())
+    return sorted((i, j) for j, i in owner.items())
+
+
+def events_agree(level: str, gold: GoldEvent | EventMention, predicted: GoldEvent | EventMention) -> bool:
+    """Whether two events agree at a level; a joint act ("A and B fought") agrees with A→B and B→A alike."""
+    if event_key(level, gold.code, gold.source, gold.target) == event_key(
+        level, predicted.code, predicted.source, predicted.target
+    ):
+        return True
+    if level in ("dyad", "triple") and (_joint(gold) or _joint(predicted)):
+        merged = [*gold.source, *gold.target]
+        other = [*predicted.source, *predicted.target]
+        return event_key(level, gold.code, merged, []) == event_key(level, predicted.code, other, [])
+    return False
+
+
+def _joint(event: GoldEvent | EventMention) -> bool:
+    """Whether an event is presented as a joint act: several sources and no target."""
+    return not event.target and len(event.source) > 1
 
 
 def _modes(event: GoldEvent | EventMention) -> tuple[bool, bool, bool, bool]:
@@ -310,32 +352,6 @@ def _similarity(gold: GoldEvent, predicted: EventMention) -> int:
     return shared * 4 + same_root * 2 + (gold.code == predicted.code)
 
 
-def _event_mismatches(item: str, gold: list[GoldEvent], predicted: list[EventMention]) -> list[Mismatch]:
-    """Gold events not predicted and predicted events not in gold, at the triple level."""
-    gold_keys = Counter(event_key("triple", g.code, g.source, g.target) for g in gold)
-    pred_keys = Counter(event_key("triple", p.code, p.source, p.target) for p in predicted)
-    missing = gold_keys - pred_keys
-    spurious = pred_keys - gold_keys
-    out = [
-        Mismatch(item, "event", _describe(g), "-") for g in gold if _take(missing, g.code, g.source, g.target)
-    ]
-    out += [
-        Mismatch(item, "event", "-", _describe(p))
-        for p in predicted
-        if _take(spurious, p.code, p.source, p.target)
-    ]
-    return out
-
-
-def _take(counter: Counter[Hashable], code: str, source: Sequence[str], target: Sequence[str]) -> bool:
-    """Consume one count of an event's triple key; whether there was one."""
-    key = event_key("triple", code, source, target)
-    if counter[key] > 0:
-        counter[key] -= 1
-        return True
-    return False
-
-
 def _describe(event: GoldEvent | EventMention) -> str:
     """An event in one line: `ISRGOV → RUSGOV 041 (Discuss by telephone) [negated]`."""
     entry = _entry(event.code)
@@ -347,11 +363,6 @@ def _describe(event: GoldEvent | EventMention) -> str:
     name = f" ({entry.name})" if entry else ""
     suffix = f" [{', '.join(flags)}]" if flags else ""
     return f"{'+'.join(event.source) or '?'} → {'+'.join(event.target) or '-'} {event.code}{name}{suffix}"
-
-
-def _multiset_tp(gold: list[Hashable], predicted: list[Hashable]) -> int:
-    """How many predicted keys find a gold key, each gold key used once."""
-    return sum((Counter(gold) & Counter(predicted)).values())
 
 
 def _overlap_pairs(
