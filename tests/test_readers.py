@@ -411,7 +411,8 @@ def test_jsonl_records(tmp_path: Path) -> None:
     first, second = read_all(path)
     assert isinstance(first, Document)
     assert isinstance(second, Document)
-    assert first.source.uri == "https://news.example/cairo"
+    assert first.source.uri == str(path)
+    assert first.source.url == "https://news.example/cairo"
     assert first.source.format == "jsonl"
     assert first.source.line == 1
     assert first.source.external_id == "a1"
@@ -421,7 +422,6 @@ def test_jsonl_records(tmp_path: Path) -> None:
     assert first.date_source == "jsonl"
     assert first.metadata["lang"] == "en"
     assert first.metadata["section"] == "world"
-    assert first.metadata["file"] == str(path)
     assert not {"id", "url", "title", "date", "text"} & first.metadata.keys()
     assert second.source.uri == str(path)
     assert second.source.line == 2

@@ -73,9 +73,51 @@ def test_reversed_dyad_matches_only_without_actors() -> None:
 
 
 def test_symmetric_event_ignores_direction_and_phrasing() -> None:
-    """ "Russia and Ukraine held talks" equals "Russia held talks with Ukraine" (consult is symmetric)."""
-    scores = _score_events([GoldEvent(["RUS", "UKR"], [], "043")], [_event("043", ["RUS"], ["UKR"])])
+    """ "Russia and Ukraine held talks" equals "Russia held talks with Ukraine" (talks are symmetric)."""
+    scores = _score_events([GoldEvent(["RUS", "UKR"], [], "046")], [_event("046", ["RUS"], ["UKR"])])
     assert scores.events["triple"].tp == 1
+    scores = _score_events(
+        [GoldEvent(["RUSGOV"], ["TURGOV"], "041")], [_event("041", ["TURGOV"], ["RUSGOV"])]
+    )
+    assert scores.events["triple"].tp == 1
+
+
+def test_visits_and_other_directed_codes_keep_their_direction() -> None:
+    """A visit (042), hosting (043) or an arms sale (062) reversed is wrong at triple level."""
+    for code in ("042", "043", "062", "036"):
+        scores = _score_events([GoldEvent(["INDGOV"], ["RUS"], code)], [_event(code, ["RUS"], ["INDGOV"])])
+        assert scores.events["triple"].tp == 0, code
+
+
+def test_joint_only_for_codes_that_allow_it() -> None:
+    """Two critics with no target (111) are not a joint act: a prediction of one criticising the other is wrong."""
+    scores = _score_events([GoldEvent(["RUS", "CHN"], [], "111")], [_event("111", ["RUS"], ["CHN"])])
+    assert scores.events["triple"].tp == 0
+
+
+def test_statements_without_plover_type_do_not_agree_at_plover_level() -> None:
+    """010 and 012 both lack a PLOVER type; that is not agreement."""
+    scores = _score_events([GoldEvent(["USA"], [], "010")], [_event("012", ["USA"], [])])
+    assert scores.events["plover"].tp == 0
+    assert scores.events["root"].tp == 1
+
+
+def test_plover_records_are_scored_at_plover_level_only() -> None:
+    """An imported PLOVER item counts only its PLOVER type, not the stand-in CAMEO code."""
+    scores = Scores()
+    item = GoldItem("p", TEXT, origin="plover", events=[GoldEvent(["ISR"], ["RUS"], "040")])
+    score_item(item, _article(events=[_event("041", ["ISR"], ["RUS"])]), scores)
+    assert scores.events["plover"].tp == 1
+    assert scores.events["root"] == Counts()
+
+
+def test_petrarch_codings_are_per_dyad() -> None:
+    """A predicted compound event matches PETRARCH's one coding per source-target pair."""
+    gold = [GoldEvent(["USA"], ["IRN"], "112"), GoldEvent(["GBR"], ["IRN"], "112")]
+    scores = Scores()
+    item = GoldItem("p", TEXT, origin="petrarch", events=gold)
+    score_item(item, _article(events=[_event("112", ["USA", "GBR"], ["IRN"])]), scores)
+    assert (scores.events["triple"].tp, scores.events["triple"].fp) == (2, 0)
 
 
 def test_compound_actors_compare_as_sets() -> None:

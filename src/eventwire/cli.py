@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import duckdb
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -22,7 +23,7 @@ from rich.text import Text
 from . import __version__
 from .errors import EventwireError, UsageError
 from .ingest import DEFAULT_BATCH, IngestSummary, ingest
-from .model import Article, Failure
+from .model import Article, Failure, Source
 from .nlp import DEFAULT_MODEL
 from .pipeline import Pipeline, PipelineConfig
 from .readers import DEFAULT_MAX_CHARS, FORMATS, ReadOptions, check_paths, read
@@ -206,7 +207,7 @@ def show_command(article_id: str, db: Path, as_json: bool) -> None:
         data["sources"] = [to_dict(s) for s in sources]
         click.echo(json.dumps(data, ensure_ascii=False))
         return
-    _print_article(article, [f"{s.uri}" + (f":{s.line}" if s.line else "") for s in sources])
+    _print_article(article, [_source_label(s) for s in sources])
 
 
 @cli.command("errors")
@@ -244,7 +245,7 @@ def errors_command(db: Path, level: str | None, limit: int, as_json: bool) -> No
     "--markdown",
     "markdown_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the full Markdown report (with every disagreement) here.",
+    help="Write the full Markdown report (confusion matrices and every disagreement) here.",
 )
 @click.option(
     "--json",
@@ -271,7 +272,7 @@ def eval_command(
 ) -> None:
     """Score the pipeline against gold data: precision, recall, F1, accuracies, confusion and every error.
 
-    Exit status: 0, or 1 when --gate is given and a figure is below its floor.
+    Exit status: 0; 1 when --gate is given and a figure is below its floor; 2 when the gold cannot be read.
     """
     from .evaluation import report
     from .evaluation.evaluate import evaluate, gate, read_floors
@@ -279,7 +280,7 @@ def eval_command(
 
     pipeline = Pipeline(PipelineConfig(model=model))
     failed: list[str] = []
-    with _usage_errors():
+    with _usage_errors(EventwireError):
         for path in gold:
             items = (i for i in import_gold(path, fmt) if split is None or i.split == split)
             result = evaluate(islice(items, limit), pipeline, name=path.name)
@@ -312,30 +313,39 @@ def _read_options(date: dt.datetime | None, fmt: str | None, max_chars: int) -> 
 
 @contextmanager
 def _example_paths(paths: tuple[str, ...], example: bool) -> Iterator[list[str]]:
-    """The paths to read: those given, or the bundled example article; a usage error when there are none."""
-    if example:
-        with resources.as_file(resources.files("eventwire") / "examples" / EXAMPLE) as path:
-            yield [str(path), *paths]
-        return
-    if not paths:
+    """The paths to read (the bundled example first with --example), checked to exist; a usage error when none."""
+    if not paths and not example:
         raise click.UsageError("give at least one PATH (or - for stdin), or --example")
     try:
-        yield check_paths(paths)
+        checked = check_paths(paths)
     except UsageError as exc:
         raise click.UsageError(exc.reason) from exc
+    if not example:
+        yield checked
+        return
+    with resources.as_file(resources.files("eventwire") / "examples" / EXAMPLE) as path:
+        yield [str(path), *checked]
 
 
 @contextmanager
-def _usage_errors() -> Iterator[None]:
-    """Turn configuration problems and missing files into a clear message and exit status 2."""
+def _usage_errors(*also: type[EventwireError]) -> Iterator[None]:
+    """Turn configuration problems, missing or locked files (and the given errors) into a message and exit 2."""
     try:
         yield
     except UsageError as exc:
-        err.print(f"[red]error:[/red] {Text(exc.reason)}")
+        err.print(Text("error: ", style="red") + Text(exc.reason))
         sys.exit(2)
-    except FileNotFoundError as exc:
-        err.print(f"[red]error:[/red] {Text(str(exc))}")
+    except also as exc:
+        err.print(Text("error: ", style="red") + Text(str(exc)))
         sys.exit(2)
+    except (FileNotFoundError, duckdb.Error) as exc:
+        err.print(Text("error: ", style="red") + Text(_first_line(exc)))
+        sys.exit(2)
+
+
+def _first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (DuckDB adds pages of context)."""
+    return str(exc).strip().split("\n")[0]
 
 
 @contextmanager
@@ -375,6 +385,12 @@ def _print_summary(summary: IngestSummary, db: Path) -> None:
         err.print(Text(f"failed: {_where(failure)}: {failure.reason} [{failure.code}]"))
     if summary.failures:
         err.print(Text("(kept as error rows: eventwire errors)"))
+
+
+def _source_label(source: Source) -> str:
+    """A source as `file:line (url)`."""
+    label = f"{source.uri}:{source.line}" if source.line else source.uri
+    return f"{label} ({source.url})" if source.url else label
 
 
 def _where(failure: Failure) -> str:

@@ -26,12 +26,13 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where a document was read from: a file, a line of a JSON Lines file, a URL or stdin."""
+    """Where a document was read from: a file (or stdin) and line, the id it had there, and its web address."""
 
     uri: str
     format: str
     line: int | None = None
     external_id: str | None = None
+    url: str | None = None
 
 
 @dataclass(slots=True)

@@ -17,7 +17,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -286,11 +286,13 @@ def parse_html(text: str, source: Source, options: ReadOptions) -> Document:
     body = re.sub(r"\n+", "\n\n", body)
     metadata = {
         key: value
-        for key in ("url", "author", "sitename", "hostname", "description", "categories", "tags")
+        for key in ("author", "sitename", "hostname", "description", "categories", "tags")
         if (value := getattr(found, key, None))
     }
     published = getattr(found, "date", None)
     date = parse_date(published, "in the page metadata") if published else None
+    url = getattr(found, "url", None)
+    source = replace(source, url=url) if isinstance(url, str) else source
     doc = Document(source, body, getattr(found, "title", None), date, "html" if date else None, metadata)
     return _dated(doc, options)
 
@@ -346,7 +348,11 @@ def _read_json_document(stream: IO[bytes], source: str, options: ReadOptions) ->
     try:
         parsed = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise MalformedRecord(f"not valid JSON: {exc.msg} at line {exc.lineno}") from exc
+        if exc.msg != "Extra data":
+            raise MalformedRecord(f"not valid JSON: {exc.msg} at line {exc.lineno}") from exc
+        # More than one value: JSON Lines saved under a .json name, read line by line so each line counts alone.
+        yield from _read_jsonl(io.BufferedReader(io.BytesIO(text.encode("utf-8"))), source, options)
+        return
     records = parsed if isinstance(parsed, list) else [parsed]
     if not records:
         raise EmptyInput("empty: a JSON array with no records")
@@ -376,15 +382,13 @@ def _parse_record(raw: bytes, number: int, source: str, options: ReadOptions) ->
     date = parse_date(record["date"], "in field 'date'") if record.get("date") else None
     title = record.get("title") if isinstance(record.get("title"), str) else None
     doc = Document(
-        source=Source(url or source, "jsonl", number, None if external_id is None else str(external_id)),
+        source=Source(source, "jsonl", number, None if external_id is None else str(external_id), url),
         body=normalise_newlines(text).strip(),
         title=title.strip() or None if title else None,
         date=date,
         date_source="jsonl" if date else None,
         metadata={k: v for k, v in record.items() if k not in _JSON_KEYS},
     )
-    if url:
-        doc.metadata["file"] = source
     if warning:
         doc.warnings.append(warning)
     return _dated(doc, options)

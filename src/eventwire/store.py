@@ -59,6 +59,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             line INTEGER NOT NULL,
             format VARCHAR NOT NULL,
             external_id VARCHAR,
+            url VARCHAR,
             first_seen TIMESTAMPTZ NOT NULL,
             PRIMARY KEY (article_id, uri, line)
         );
@@ -122,6 +123,7 @@ _ROW_SCHEMAS: dict[str, pa.Schema] = {
             ("line", pa.int32()),
             ("format", pa.string()),
             ("external_id", pa.string()),
+            ("url", pa.string()),
             ("first_seen", pa.timestamp("us", tz="UTC")),
         ]
     ),
@@ -370,10 +372,11 @@ class Store:
     def sources(self, article_id: str) -> list[Source]:
         """Every source an article was read from, first seen first."""
         rows = self.con.execute(
-            "SELECT uri, format, line, external_id FROM sources WHERE article_id = ? ORDER BY first_seen, uri, line",
+            "SELECT uri, format, line, external_id, url FROM sources WHERE article_id = ? "
+            "ORDER BY first_seen, uri, line",
             [article_id],
         ).fetchall()
-        return [Source(uri, fmt, line or None, ext) for uri, fmt, line, ext in rows]
+        return [Source(uri, fmt, line or None, ext, url) for uri, fmt, line, ext, url in rows]
 
     def failures(
         self, *, level: str | None = "error", article_id: str | None = None, limit: int | None = None
@@ -432,6 +435,7 @@ def _source_row(article_id: str, source: Source, now: dt.datetime) -> dict[str, 
         "line": source.line or 0,
         "format": source.format,
         "external_id": source.external_id,
+        "url": source.url,
         "first_seen": now,
     }
 

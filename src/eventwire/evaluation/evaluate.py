@@ -10,10 +10,10 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from ..errors import EventwireError
+from ..errors import EventwireError, UsageError
 from ..model import Article, Source
 from ..pipeline import Pipeline
-from .datasets import DatasetMissing, resolve
+from .datasets import DatasetMissing, RefMismatch, resolve
 from .gold import GoldItem
 from .scoring import Mismatch, Scores, score_item
 
@@ -65,7 +65,7 @@ def _resolved(items: Iterable[GoldItem], result: Evaluation) -> Iterator[GoldIte
     for item in items:
         try:
             yield resolve(item)
-        except DatasetMissing as exc:
+        except (DatasetMissing, RefMismatch) as exc:
             _skip(result, exc.reason)
 
 
@@ -111,6 +111,10 @@ def _lookup(metrics: dict[str, Any], path: str) -> float | None:
 
 
 def read_floors(path: str | Path, name: str) -> dict[str, float]:
-    """The floors pinned for one gold source (by file name) in a baseline file."""
+    """The floors pinned for one gold source (by file name) in a baseline file; an error when there are none."""
     baseline: dict[str, dict[str, float]] = json.loads(Path(path).read_text(encoding="utf-8"))
-    return baseline.get(name, {})
+    floors = baseline.get(name)
+    if not floors:
+        # A gate without floors would pass whatever happened: a renamed gold file must not switch it off.
+        raise UsageError(f"{path} pins no floors for {name!r} (it has: {', '.join(baseline) or 'nothing'})")
+    return floors

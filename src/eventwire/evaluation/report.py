@@ -8,8 +8,6 @@ from typing import Any
 
 from .evaluate import Evaluation
 
-MAX_LISTED = 200
-
 
 def to_json(evaluation: Evaluation) -> str:
     """The figures, confusion matrices and error listing as JSON."""
@@ -42,8 +40,8 @@ def _matrix(counter: Counter[tuple[str, str]]) -> dict[str, dict[str, int]]:
     return out
 
 
-def to_markdown(evaluation: Evaluation, max_errors: int = MAX_LISTED) -> str:
-    """A readable report: headline figures, events by level, other aspects, confusion, then the errors."""
+def to_markdown(evaluation: Evaluation, max_errors: int | None = None) -> str:
+    """A readable report: headline figures, events by level, other aspects, confusion, then every error."""
     m = evaluation.metrics()
     lines = [f"# Evaluation: {evaluation.name}", "", f"{m['items']} items scored."]
     if evaluation.skipped:
@@ -129,13 +127,16 @@ def _confusion_markdown(title: str, counter: Counter[tuple[str, str]]) -> list[s
     return lines
 
 
-def _errors_markdown(evaluation: Evaluation, max_errors: int) -> list[str]:
+def _errors_markdown(evaluation: Evaluation, max_errors: int | None) -> list[str]:
     """The disagreements grouped by item, with the item's text."""
     if not evaluation.mismatches:
         return ["", "No disagreements."]
-    lines = ["", f"## Disagreements ({len(evaluation.mismatches)}; first {max_errors} listed)"]
+    shown = evaluation.mismatches if max_errors is None else evaluation.mismatches[:max_errors]
+    heading = f"## Disagreements ({len(evaluation.mismatches)}"
+    heading += ")" if len(shown) == len(evaluation.mismatches) else f"; first {len(shown)} listed)"
+    lines = ["", heading]
     current = None
-    for mismatch in evaluation.mismatches[:max_errors]:
+    for mismatch in shown:
         if mismatch.item != current:
             current = mismatch.item
             text = " ".join(evaluation.texts.get(current, "").split())

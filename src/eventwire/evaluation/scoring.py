@@ -2,9 +2,9 @@
 
 Events are compared at four levels: (1) the event alone — its CAMEO root, and its PLOVER type; (2) the root with
 the source and target countries; (3) the full triple of source codes, target codes and CAMEO code; (4) its
-QuadClass. Actor lists are compared as sets (compound actors); for symmetric events (consulting, meeting,
-cooperating) source and target are one set, so "A and B met" equals "A met B"; and an event presented as a joint
-act (several sources, no target: "A and B clashed") agrees with A→B and B→A alike. Events are paired by maximum
+QuadClass. Actor lists are compared as sets (compound actors); for symmetric events (meetings, calls, talks,
+signing) source and target are one set, so "A and B met" equals "A met B"; and a joint act of a code that allows one
+(several sources, no target: "A and B clashed") agrees with A→B and B→A alike. Events are paired by maximum
 bipartite matching, so each gold event and each prediction counts once. Spans (actors, quotes, places,
 dates) match when they overlap; entities must match exactly, with labels mapped to CoNLL types.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .. import ontology
@@ -22,9 +22,13 @@ from ..model import Article, EventMention
 from .codes import normalise_actor
 from .gold import GoldEvent, GoldItem
 
-# Events whose two sides play the same part: who consulted whom is a matter of phrasing.
-SYMMETRIC_ROOTS = frozenset({"04", "06"})
-SYMMETRIC_CODES = frozenset({"036", "057"})
+# Events whose sides play the same part whatever the syntax (meetings, calls, talks, signing): who met whom is a
+# matter of phrasing. Other codes keep their direction (eval/GUIDELINES.md, section 4).
+SYMMETRIC_CODES = frozenset({"040", "041", "044", "046", "057"})
+# Codes the guidelines allow as joint acts ("A and B agreed", "exchanged fire"): several sources and no target.
+JOINT_CODES = frozenset(
+    {"019", "032", "036", "037", "0311", "054", "061", "062", "0871", "145", "190", "193", "194"}
+)
 # spaCy (OntoNotes) entity labels as CoNLL-2003 types; the others (dates, numbers…) are not CoNLL entities.
 CONLL_LABELS = {
     "PERSON": "PER",
@@ -220,7 +224,7 @@ def _symmetric(code: str) -> bool:
         canonical = ontology.normalise_code(code)
     except ValueError:
         return False
-    return ontology.root(canonical) in SYMMETRIC_ROOTS or canonical in SYMMETRIC_CODES
+    return canonical in SYMMETRIC_CODES
 
 
 def event_key(level: str, code: str, source: Sequence[str], target: Sequence[str]) -> Hashable:
@@ -229,7 +233,8 @@ def event_key(level: str, code: str, source: Sequence[str], target: Sequence[str
     if level == "root":
         return entry.root if entry else code
     if level == "plover":
-        return (entry.plover_type or "-") if entry else code
+        # Public statements (01x) have no PLOVER type: they must not all agree with one another.
+        return (entry.plover_type or f"no PLOVER type ({entry.code})") if entry else code
     if level == "quad":
         return entry.quad_class if entry else code
     if level == "dyad":
@@ -249,8 +254,10 @@ def _score_events(item: GoldItem, predicted: list[EventMention], scores: Scores)
     """Compare events at every level, modes and dates on triple matches, and fill the confusion matrices."""
     gold = item.events or []
     _codes([c for g in gold for c in (*g.source, *g.target)], scores)
+    if item.origin == "petrarch":
+        predicted = per_dyad(predicted)
     triples: list[tuple[int, int]] = []
-    for level in EVENT_LEVELS:
+    for level in _levels(item):
         matched = _match_events(level, gold, predicted)
         scores.events[level].add(len(matched), len(predicted) - len(matched), len(gold) - len(matched))
         if level == "triple":
@@ -272,6 +279,24 @@ def _score_events(item: GoldItem, predicted: list[EventMention], scores: Scores)
         Mismatch(item.id, "event", "-", _describe(p)) for j, p in enumerate(predicted) if j not in right
     ]
     return errors
+
+
+def _levels(item: GoldItem) -> tuple[str, ...]:
+    """The event levels an item can be scored at: PLOVER records carry a PLOVER type, not a CAMEO code."""
+    return ("plover",) if item.origin == "plover" else EVENT_LEVELS
+
+
+def per_dyad(events: list[EventMention]) -> list[EventMention]:
+    """Events split into one per source-target pair, the way PETRARCH records code compound actors."""
+    out = []
+    for event in events:
+        sources, targets = event.source or [""], event.target or [""]
+        for source in sources:
+            for target in targets:
+                out.append(
+                    replace(event, source=[source] if source else [], target=[target] if target else [])
+                )
+    return out
 
 
 def _match_events(level: str, gold: list[GoldEvent], predicted: list[EventMention]) -> list[tuple[int, int]]:
@@ -308,8 +333,9 @@ def events_agree(level: str, gold: GoldEvent | EventMention, predicted: GoldEven
 
 
 def _joint(event: GoldEvent | EventMention) -> bool:
-    """Whether an event is presented as a joint act: several sources and no target."""
-    return not event.target and len(event.source) > 1
+    """Whether an event is a joint act: a code that allows one, several sources and no target."""
+    entry = _entry(event.code)
+    return entry is not None and entry.code in JOINT_CODES and not event.target and len(event.source) > 1
 
 
 def _modes(event: GoldEvent | EventMention) -> tuple[bool, bool, bool, bool]:
@@ -435,8 +461,10 @@ def _score_quotes(item: GoldItem, article: Article, scores: Scores) -> list[Mism
                 p.speaker_code is not None
                 and normalise_actor(g.speaker_code).code == normalise_actor(p.speaker_code).code
             )
-        elif g.speaker_start is not None and g.speaker_end is not None and p.speaker is not None:
-            ok = min(g.speaker_end, p.speaker.end) > max(g.speaker_start, p.speaker.start)
+        elif g.speaker_start is not None and g.speaker_end is not None:
+            ok = p.speaker is not None and min(g.speaker_end, p.speaker.end) > max(
+                g.speaker_start, p.speaker.start
+            )
         else:
             continue
         scores.speakers.add(ok)
