@@ -141,6 +141,8 @@ def test_ingest_with_bad_documents(populated: Populated) -> None:
         ["show", "abc", "--db", "new.duckdb"],
         ["errors", "--db", "new.duckdb"],
         ["no-such-command"],
+        ["ingest", "--example", "missing.txt", "--db", "new.duckdb"],
+        ["eval", "missing.jsonl"],
     ],
     ids=[
         "ingest-missing-path",
@@ -152,6 +154,8 @@ def test_ingest_with_bad_documents(populated: Populated) -> None:
         "show-no-db",
         "errors-no-db",
         "unknown-command",
+        "ingest-example-and-missing-path",
+        "eval-missing-gold",
     ],
 )
 def test_usage_errors(
@@ -333,3 +337,17 @@ def test_command_help(name: str, tmp_path: Path, cli_env: dict[str, str], eventw
     first_paragraph = command.help.split("\n\n")[0]
     assert " ".join(first_paragraph.split()) in " ".join(result.stdout.split())
     assert result.stdout.startswith(f"Usage: eventwire {name} ")
+
+
+def test_locked_database_is_a_clear_error(populated: Populated, eventwire_cmd: list[str]) -> None:
+    """Reading a database another process is writing to exits 2 with DuckDB's reason, not a traceback."""
+    import duckdb
+
+    holder = duckdb.connect(str(populated.cwd / "ew.duckdb"))
+    try:
+        result = _run([*eventwire_cmd, "articles", "--db", "ew.duckdb"], populated.cwd, populated.env)
+    finally:
+        holder.close()
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "lock" in result.stderr.lower()

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from eventwire.errors import MalformedRecord
+from eventwire.errors import MalformedRecord, UsageError
 from eventwire.evaluation import datasets, report
-from eventwire.evaluation.evaluate import evaluate
-from eventwire.evaluation.gold import GoldEntity, GoldItem, Ref, read_gold, text_sha1, write_gold
+from eventwire.evaluation.evaluate import evaluate, read_floors
+from eventwire.evaluation.gold import GoldEntity, GoldItem, Ref, check_item, read_gold, text_sha1, write_gold
 from eventwire.evaluation.importers import import_gold
 from eventwire.pipeline import Pipeline
 
@@ -160,3 +160,67 @@ def test_cli_eval_reports_and_gates(gold_file: Path, tmp_path: Path, eventwire_c
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     assert done.returncode == 1
     assert "below floor" in done.stderr and "events.root.f1" in done.stderr
+
+
+def test_changed_reference_text_is_skipped_in_a_run(fake_datasets: Path, pipeline: Pipeline) -> None:
+    """In a run, an item whose dataset text changed is counted as skipped with its reason; the rest is scored."""
+    items = [
+        GoldItem("changed", ref=Ref("te3-silver-news", "DOC_1", 0, 5, "000000000000")),
+        GoldItem("ok", SENTENCE, entities=_entities(SENTENCE, ("Sochi", "LOC"))),
+    ]
+    result = evaluate(items, pipeline)
+    assert result.metrics()["items"] == 1
+    (reason,) = result.skipped
+    assert "changed" in reason and "has changed" in reason
+
+
+def test_gate_without_floors_for_the_gold_is_an_error(tmp_path: Path) -> None:
+    """A baseline that pins nothing for this gold file (a renamed file) is refused, not silently passed."""
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(json.dumps({"old-name.jsonl": {"entities.f1": 0.5}}), encoding="utf-8")
+    with pytest.raises(UsageError, match=r"pins no floors for 'new-name\.jsonl'"):
+        read_floors(baseline, "new-name.jsonl")
+    assert read_floors(baseline, "old-name.jsonl") == {"entities.f1": 0.5}
+
+
+@pytest.mark.slow
+def test_cli_eval_split_and_broken_gold(tmp_path: Path, eventwire_cmd: list[str]) -> None:
+    """`--split` keeps only that split's items; a broken gold file exits 2 naming its line."""
+    items = [
+        GoldItem("d", SENTENCE, split="dev", entities=_entities(SENTENCE, ("Sochi", "LOC"))),
+        GoldItem("t", SENTENCE, split="test", entities=_entities(SENTENCE, ("Sochi", "LOC"))),
+        GoldItem("t2", SENTENCE, split="test", entities=_entities(SENTENCE, ("Sochi", "LOC"))),
+    ]
+    gold = tmp_path / "gold.jsonl"
+    write_gold(items, gold)
+    done = subprocess.run(
+        [*eventwire_cmd, "eval", str(gold), "--split", "test"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "2 items scored" in done.stdout
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text(
+        '{"id": "x", "text": "Rain.", "entities": [{"start": 0, "end": 9, "text": "Snow", '
+        '"label": "LOC"}]}\n',
+        encoding="utf-8",
+    )
+    done = subprocess.run([*eventwire_cmd, "eval", str(broken)], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "broken.jsonl:1" in done.stderr
+
+
+REAL_GOLD = sorted((Path(__file__).resolve().parents[1] / "eval" / "gold").glob("real-*.jsonl"))
+
+
+@pytest.mark.parametrize("path", REAL_GOLD, ids=[p.name for p in REAL_GOLD])
+def test_real_article_gold_still_matches_its_datasets(path: Path) -> None:
+    """Every reference of the real-article gold resolves to unchanged text (when the corpora are on this machine)."""
+    datasets.documents.cache_clear()
+    items = list(read_gold(path))
+    assert items and all(item.text is None and item.ref is not None for item in items)
+    try:
+        resolved = [datasets.resolve(item) for item in items]
+    except datasets.DatasetMissing as exc:
+        pytest.skip(f"third-party corpora not available: {exc.reason}")
+    assert all(not check_item(item) for item in resolved)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from spacy.tokens import Doc
 
 from eventwire.errors import ModelNotFound
 from eventwire.model import Article, Source
@@ -93,3 +94,19 @@ def test_pipeline_pickles_without_its_model(pipeline: Pipeline) -> None:
     assert copy.config == pipeline.config
     assert copy._nlp is None
     assert copy.version == pipeline.version
+
+
+def _record_verbs(article: Article, doc: Doc) -> Article:
+    """A stage that reads lemmas, POS and dependencies off the parse: the root verb lemma of each sentence."""
+    article.metadata["roots"] = [s.root.lemma_ for s in doc.sents if s.root.pos_ in ("VERB", "AUX")]
+    return article
+
+
+def test_later_stages_get_the_parsed_document(pipeline: Pipeline) -> None:
+    """Stages after the NLP stage receive the spaCy parse (lemmas, POS, dependencies) of each article."""
+    custom = Pipeline(pipeline.config, stages=(*pipeline.stages, _record_verbs))
+    custom._nlp = pipeline.nlp  # share the loaded model
+    (article,) = custom.annotate([_article("Russia criticised the sanctions. Ukraine welcomed them.")])
+    assert isinstance(article, Article)
+    assert article.metadata["roots"] == ["criticise", "welcome"]
+    assert len(article.sentences) == 2

@@ -14,6 +14,7 @@ import time
 import tracemalloc
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -945,3 +946,59 @@ def test_text_starting_with_brace_but_not_json_is_text(tmp_path: Path) -> None:
     records = tmp_path / "records"
     records.write_bytes(jsonl({"id": "1", "text": BODY}))
     assert only_document(records).source.format == "jsonl"
+
+
+def test_json_lines_saved_as_json_are_read_line_by_line(tmp_path: Path) -> None:
+    """A `.json` file holding JSON Lines is read record by record; a broken line is an error naming it."""
+    path = tmp_path / "feed.json"
+    path.write_bytes(jsonl({"id": "1", "text": BODY}, "{broken", {"id": "3", "text": BODY + " More."}))
+    items = list(read([str(path)]))
+    assert [type(i).__name__ for i in items] == ["Document", "MalformedRecord", "Document"]
+    assert items[1].line == 2
+    assert [i.source.external_id for i in items if isinstance(i, Document)] == ["1", "3"]
+
+
+def test_permission_denied_file_in_directory_as_root_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The operating system refusing one file (simulated, so it also runs as root) is an error; the rest is read."""
+    (tmp_path / "a.txt").write_text("Mediators met in Cairo.", encoding="utf-8")
+    secret = tmp_path / "b.txt"
+    secret.write_text("Hidden away.", encoding="utf-8")
+    real_open = Path.open
+
+    def refusing_open(self: Path, *args: Any, **kwargs: Any) -> Any:
+        """Path.open that refuses the secret file as the OS would."""
+        if self == secret:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refusing_open)
+    items = read_all(tmp_path)
+    assert [d.body for d in documents(items)] == ["Mediators met in Cairo."]
+    (err,) = errors(items)
+    assert isinstance(err, Unreadable)
+    assert err.source == str(secret)
+    assert "Permission denied" in err.reason
+
+
+def test_unlistable_directory_as_root_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A subdirectory the OS refuses to list (simulated) is an error naming it; the other files are read."""
+    (tmp_path / "a.txt").write_text("Mediators met in Cairo.", encoding="utf-8")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "b.txt").write_text("Hidden away.", encoding="utf-8")
+    real_scandir = os.scandir
+
+    def refusing_scandir(path: Any = ".") -> Any:
+        """os.scandir that refuses the locked directory as the OS would."""
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing_scandir)
+    items = read_all(tmp_path)
+    assert [d.body for d in documents(items)] == ["Mediators met in Cairo."]
+    (err,) = errors(items)
+    assert isinstance(err, Unreadable)
+    assert err.source == str(locked)

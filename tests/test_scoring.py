@@ -287,3 +287,16 @@ def test_matching_finds_the_largest_set_of_pairs() -> None:
     gold = [GoldEvent(["ARMMIL", "AZEMIL"], [], "190"), GoldEvent(["ARMMIL"], ["AZEMIL"], "190")]
     predicted = [_event("190", ["ARMMIL"], ["AZEMIL"]), _event("190", ["AZEMIL"], ["ARMMIL"])]
     assert _score_events(gold, predicted).events["triple"].tp == 2
+
+
+def test_quote_matched_without_a_speaker_counts_as_a_wrong_speaker() -> None:
+    """A quote found but attributed to nobody is a speaker error, not left out of the speaker figure."""
+    text = '"We will not leave," the minister said.'
+    gold = [GoldQuote(1, 18, text[1:18], speaker="the minister", speaker_start=21, speaker_end=33)]
+    scores = Scores()
+    score_item(
+        GoldItem("g", text, quotes=gold),
+        _article(text, quotes=[Quote(0, Span(1, 18, text[1:18]), "direct")]),
+        scores,
+    )
+    assert (scores.speakers.correct, scores.speakers.total) == (0, 1)

@@ -191,3 +191,16 @@ def test_read_only_missing_file(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match=r"no eventwire database at .*missing\.duckdb"):
         Store(path, read_only=True)
     assert not path.exists()
+
+
+def test_error_of_a_document_stored_later_is_resolved(store: Store) -> None:
+    """A source that failed and is stored on a later run has its error marked resolved, and it reopens if it fails again."""
+    failure = Failure("docs/a.txt", None, "read", "EW105", "invalid date '2023-13-45'")
+    store.write(Batch([], [], [failure]))
+    assert store.failures() == [failure]
+    article = Article("0123456789abcdef", "Rain in Oslo.", None, None, None, 0, Source("docs/a.txt", "text"))
+    store.write(Batch([article], [(article.id, article.source)], []))
+    assert store.failures() == []
+    assert store.failures(resolved=True) == [failure]
+    store.write(Batch([], [], [failure]))
+    assert store.failures() == [failure]

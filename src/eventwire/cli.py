@@ -214,12 +214,15 @@ def show_command(article_id: str, db: Path, as_json: bool) -> None:
 @db_option
 @click.option("--warnings", "level", flag_value="warning", help="Show warnings instead of errors.")
 @click.option("--all", "level", flag_value="all", help="Show errors and warnings.")
+@click.option("--resolved", is_flag=True, help="Include errors of documents that were stored since.")
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(1))
 @json_option
-def errors_command(db: Path, level: str | None, limit: int, as_json: bool) -> None:
+def errors_command(db: Path, level: str | None, resolved: bool, limit: int, as_json: bool) -> None:
     """List documents that failed (and, on request, warnings), most recent first."""
     with _usage_errors(), Store(db, read_only=True) as store:
-        rows = store.failures(level=None if level == "all" else (level or "error"), limit=limit)
+        rows = store.failures(
+            level=None if level == "all" else (level or "error"), limit=limit, resolved=resolved
+        )
     if as_json:
         for failure in rows:
             click.echo(json.dumps(to_dict(failure), ensure_ascii=False))

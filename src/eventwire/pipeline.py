@@ -7,7 +7,7 @@ spaCy model on first use, once per process.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -18,6 +18,7 @@ from .model import Article, Document
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 LOGGER = logging.getLogger(__name__)
 
@@ -32,20 +33,30 @@ class PipelineConfig:
     batch_size: int = 32
 
 
-class Pipeline:
-    """Cleaning and NLP over documents; later stages (actors, events…) join here."""
+# A stage reads the parsed spaCy document (tokens, lemmas, POS, dependencies, entities) and fills the article's
+# records; stages are top-level functions, so a pipeline pickles, and run in order on every parsed article.
+Stage = Callable[[Article, "Doc"], Article]
+DEFAULT_STAGES: tuple[Stage, ...] = (nlp.annotate,)
 
-    def __init__(self, config: PipelineConfig | None = None) -> None:
+
+class Pipeline:
+    """Cleaning, parsing, then the stages over each parsed document (sentences and entities; actors, events… next)."""
+
+    def __init__(
+        self, config: PipelineConfig | None = None, stages: Sequence[Stage] = DEFAULT_STAGES
+    ) -> None:
         self.config = config or PipelineConfig()
+        self.stages = tuple(stages)
         self._nlp: Language | None = None
 
     def __getstate__(self) -> dict[str, Any]:
-        """Only the config crosses process boundaries; each worker loads its own model."""
-        return {"config": self.config}
+        """Only the config and stages cross process boundaries; each worker loads its own model."""
+        return {"config": self.config, "stages": self.stages}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        """Rebuild from the config, the model loading lazily."""
+        """Rebuild from the config and stages, the model loading lazily."""
         self.config = state["config"]
+        self.stages = state["stages"]
         self._nlp = None
 
     @property
@@ -74,12 +85,12 @@ class Pipeline:
                 "the NLP pipeline failed on a batch; retrying its %d documents one by one", len(articles)
             )
             return [self._annotate_one(a, version) for a in articles]
-        return [_annotated(a, d, version) for a, d in zip(articles, docs, strict=True)]
+        return [_annotated(a, d, version, self.stages) for a, d in zip(articles, docs, strict=True)]
 
     def _annotate_one(self, article: Article, version: str) -> Result:
         """One article parsed on its own, or the error it raised."""
         try:
-            return _annotated(article, self.nlp(article.text), version)
+            return _annotated(article, self.nlp(article.text), version, self.stages)
         except Exception as exc:
             return NlpError(
                 f"spaCy failed: {type(exc).__name__}: {exc}",
@@ -106,8 +117,9 @@ class Pipeline:
             return exc
 
 
-def _annotated(article: Article, doc: Any, version: str) -> Article:
-    """The article annotated from its parsed document and stamped with the pipeline version."""
-    nlp.annotate(article, doc)
+def _annotated(article: Article, doc: Doc, version: str, stages: Sequence[Stage]) -> Article:
+    """The article annotated by every stage from its parsed document, and stamped with the pipeline version."""
+    for stage in stages:
+        article = stage(article, doc)
     article.pipeline = version
     return article

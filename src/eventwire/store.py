@@ -93,7 +93,8 @@ MIGRATIONS: tuple[Migration, ...] = (
             article_id VARCHAR,
             first_seen TIMESTAMPTZ NOT NULL,
             last_seen TIMESTAMPTZ NOT NULL,
-            attempts INTEGER NOT NULL
+            attempts INTEGER NOT NULL,
+            resolved_at TIMESTAMPTZ
         );
         """,
     ),
@@ -243,6 +244,7 @@ class Store:
                 self._insert(name, rows)
             for failure in batch.failures:
                 self._record_failure(failure, now)
+            self._resolve_failures(tables["sources"], now)
 
     def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
         """Insert rows through Arrow, skipping those whose key is already present."""
@@ -259,6 +261,20 @@ class Store:
         finally:
             self.con.unregister(view)
 
+    def _resolve_failures(self, sources: list[dict[str, Any]], now: dt.datetime) -> None:
+        """Mark earlier errors of documents that have now been read and stored as resolved (they stay listed)."""
+        if not sources:
+            return
+        self.con.register("_stored_sources", pa.Table.from_pylist(sources, schema=_ROW_SCHEMAS["sources"]))
+        try:
+            self.con.execute(
+                "UPDATE errors SET resolved_at = ? WHERE level = 'error' AND resolved_at IS NULL AND EXISTS "
+                "(SELECT 1 FROM _stored_sources s WHERE s.uri = errors.source AND s.line = coalesce(errors.line, 0))",
+                [now],
+            )
+        finally:
+            self.con.unregister("_stored_sources")
+
     def _record_failure(self, failure: Failure, now: dt.datetime) -> None:
         """Insert a problem row, or update the row of the same problem seen before."""
         # Warnings share one code, so their text tells them apart; an error's text may change between runs.
@@ -267,8 +283,9 @@ class Store:
             parts.append(failure.reason)
         key = "\x1f".join(parts)
         self.con.execute(
-            "INSERT INTO errors VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET "
-            "reason = excluded.reason, last_seen = excluded.last_seen, attempts = errors.attempts + 1",
+            "INSERT INTO errors VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULL) ON CONFLICT (id) DO UPDATE SET "
+            "reason = excluded.reason, last_seen = excluded.last_seen, attempts = errors.attempts + 1, "
+            "resolved_at = NULL",
             [
                 hashlib.sha256(key.encode()).hexdigest()[:16],
                 failure.source,
@@ -379,10 +396,16 @@ class Store:
         return [Source(uri, fmt, line or None, ext, url) for uri, fmt, line, ext, url in rows]
 
     def failures(
-        self, *, level: str | None = "error", article_id: str | None = None, limit: int | None = None
+        self,
+        *,
+        level: str | None = "error",
+        article_id: str | None = None,
+        limit: int | None = None,
+        resolved: bool = False,
     ) -> list[Failure]:
-        """Stored problems, most recent first: errors by default, warnings or both (`level=None`) on request."""
-        where: list[str] = ["TRUE"]
+        """Stored problems, most recent first: open errors by default; warnings, both (`level=None`) or resolved ones
+        on request."""
+        where: list[str] = ["TRUE" if resolved else "resolved_at IS NULL"]
         params: list[Any] = []
         if level:
             where.append("level = ?")

@@ -51,13 +51,9 @@ class SourceDocument:
 
 
 def datasets_dir() -> Path:
-    """Where the third-party corpora are: `EVENTWIRE_DATASETS`, else `../shared/datasets` from the working tree."""
+    """Where the third-party corpora are: `EVENTWIRE_DATASETS`, else `../shared/datasets` from the project root."""
     if env := os.environ.get("EVENTWIRE_DATASETS"):
         return Path(env)
-    for base in (Path.cwd(), *Path.cwd().parents):
-        candidate = base.parent / "shared" / "datasets"
-        if candidate.is_dir():
-            return candidate
     return Path.cwd().parent / "shared" / "datasets"
 
 
