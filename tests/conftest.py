@@ -13,8 +13,6 @@ import pytest
 from eventwire.pipeline import Pipeline
 from eventwire.store import Store
 
-SEED_TITLE = "Netanyahu interrupted a cabinet meeting for talks with Russian President Putin"
-
 
 @pytest.fixture(scope="session")
 def pipeline() -> Pipeline:
@@ -51,9 +49,3 @@ def cli_env() -> dict[str, str]:
 def eventwire_cmd() -> list[str]:
     """The command line that runs eventwire with this interpreter."""
     return [sys.executable, "-m", "eventwire"]
-
-
-def write_seed(path: Path, date: str, title: str, body: str) -> Path:
-    """Write an article in the header format and return its path."""
-    path.write_text(f"date {date} {title}\n\n{body}\n", encoding="utf-8")
-    return path

@@ -24,6 +24,15 @@ class Span:
     text: str
 
 
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets narrowed so that the span of `text` neither starts nor ends with whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """Where a document was read from: a file (or stdin) and line, the id it had there, and its web address."""

@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .errors import ModelNotFound
-from .model import Article, Entity, Sentence
+from .model import Article, Entity, Sentence, trimmed
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -75,7 +75,7 @@ def sentences(article: Article, doc: Doc) -> list[Sentence]:
     breaks = [m.end() for m in _PARAGRAPH_GAP.finditer(article.text)]
     found: list[Sentence] = []
     for sent in doc.sents:
-        start, end = _trim(article.text, sent.start_char, sent.end_char)
+        start, end = trimmed(article.text, sent.start_char, sent.end_char)
         if start < end:
             paragraph = bisect.bisect_right(breaks, start)
             found.append(Sentence(len(found), paragraph, article.span(start, end)))
@@ -86,21 +86,12 @@ def entities(article: Article, doc: Doc, sentence_starts: list[int]) -> list[Ent
     """The document's named entities, trimmed of whitespace and possessive endings."""
     found: list[Entity] = []
     for ent in doc.ents:
-        start, end = _trim(article.text, ent.start_char, ent.end_char)
+        start, end = trimmed(article.text, ent.start_char, ent.end_char)
         possessive = _POSSESSIVE.search(article.text, start, end)
         if possessive and possessive.start() > start:
             end = possessive.start() if article.text[possessive.start()] != "s" else possessive.start() + 1
-            start, end = _trim(article.text, start, end)
+            start, end = trimmed(article.text, start, end)
         if start < end:
             sentence = max(0, bisect.bisect_right(sentence_starts, start) - 1)
             found.append(Entity(len(found), sentence, ent.label_, article.span(start, end)))
     return found
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Offsets narrowed so the span neither starts nor ends with whitespace."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MalformedRecord, UsageError
+from ..model import trimmed
 from ..ontology import cameo_codes, normalise_code
 from .gold import GoldDate, GoldEntity, GoldEvent, GoldItem, GoldPlace, GoldQuote, read_gold
 
@@ -408,7 +409,7 @@ def _quote(
     cue: list[tuple[int, int]] | None,
 ) -> GoldQuote | None:
     """A gold quote from the fragments of a content, speaker and cue span; None for an empty content."""
-    start, end = _trimmed(text, min(s for s, _ in content), max(e for _, e in content))
+    start, end = trimmed(text, min(s for s, _ in content), max(e for _, e in content))
     kind = "direct" if start < end and text[start] in QUOTE_MARKS else "indirect"
     if kind == "direct":
         # A run, not one mark: some papers open and close quotes with two apostrophes ('').
@@ -416,7 +417,7 @@ def _quote(
             start += 1
         while end > start and text[end - 1] in QUOTE_MARKS:
             end -= 1
-        start, end = _trimmed(text, start, end)
+        start, end = trimmed(text, start, end)
     if start >= end:
         return None
     s_start = min(s for s, _ in speaker) if speaker else None
@@ -431,15 +432,6 @@ def _quote(
         speaker_end=s_end,
         cue=" ".join(text[s:e] for s, e in cue) if cue else None,
     )
-
-
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    """A span narrowed to leave out whitespace at either end."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 # --- CoNLL-2003 ---------------------------------------------------------------------------------------------------
@@ -526,7 +518,7 @@ def _timeml_item(path: Path) -> GoldItem:
     for start, end, timex in timexes:
         if timex.get("type") not in DATE_TIMEX_TYPES:
             continue
-        start, end = _trimmed(text, max(start - lead, 0), min(end - lead, len(text)))
+        start, end = trimmed(text, max(start - lead, 0), min(end - lead, len(text)))
         if start >= end:
             continue
         value = (timex.get("value") or "").strip()
