@@ -35,10 +35,12 @@ from eventwire.evaluation.codes import (
 def test_country_codes_normalise_to_iso3(
     code: str, country: str, sectors: tuple[str, ...], normalised: str
 ) -> None:
+    """Country codes normalise to ISO3."""
     assert normalise_actor(code) == NormalisedActor(country, sectors, normalised, known=True)
 
 
 def test_legacy_and_iso_codes_compare_equal_once_normalised() -> None:
+    """Legacy and iso codes compare equal once normalised."""
     assert normalise_actor("JAPGOV").code == normalise_actor("JPNGOV").code == "JPNGOV"
 
 
@@ -52,16 +54,19 @@ def test_legacy_and_iso_codes_compare_equal_once_normalised() -> None:
     ],
 )
 def test_transnational_actors_have_no_country(code: str, sectors: tuple[str, ...]) -> None:
+    """Transnational actors have no country."""
     assert normalise_actor(code) == NormalisedActor(None, sectors, code, known=True)
 
 
 @pytest.mark.parametrize("code", ["COP", "REB", "GOVMIL", "INS"])
 def test_bare_roles_have_no_country(code: str) -> None:
+    """Bare roles have no country."""
     actor = normalise_actor(code)
     assert actor.country is None and actor.known and actor.sectors[0] == code[:3]
 
 
 def test_regions_and_the_unknown_country_placeholder() -> None:
+    """Regions and the unknown country placeholder."""
     assert normalise_actor("AFRREB") == NormalisedActor(None, ("REB",), "AFRREB", known=True, region="AFR")
     assert normalise_actor("---GOV") == NormalisedActor(None, ("GOV",), "---GOV", known=True)
     assert normalise_actor("---").known
@@ -79,6 +84,7 @@ def test_regions_and_the_unknown_country_placeholder() -> None:
     ],
 )
 def test_fictional_and_unknown_countries_do_not_normalise(code: str, sectors: tuple[str, ...]) -> None:
+    """Fictional and unknown countries do not normalise."""
     actor = normalise_actor(code)
     assert not actor.known and actor.country is None and actor.code == code
     if sectors:
@@ -87,16 +93,19 @@ def test_fictional_and_unknown_countries_do_not_normalise(code: str, sectors: tu
 
 @pytest.mark.parametrize("code", ['"INJURY TOLL"', "123", "ARN;GON", "###", "US GOV"])
 def test_malformed_codes_are_unknown_and_kept_whole(code: str) -> None:
+    """Malformed codes are unknown and kept whole."""
     assert normalise_actor(code) == NormalisedActor(None, (), code.upper(), known=False)
 
 
 def test_unknown_countries_reports_the_first_part() -> None:
+    """Unknown countries reports the first part."""
     codes = ["ARNGOV", "GON", "GONMIL", "ISRGOV", "JAPMIL", "IGOUNO", "COP", "---GOV", '"INJURY TOLL"', " "]
     assert unknown_countries(codes) == {"ARN", "GON", '"INJURY TOLL"'}
     assert unknown_countries([]) == set()
 
 
 def test_iso_table_has_every_alpha3_code_and_kosovo() -> None:
+    """Iso table has every alpha3 code and kosovo."""
     iso = iso3_codes()
     assert len(iso) == 250
     assert {"JPN", "GBR", "PSE", "TWN", "COD", "ROU", "TLS", "SSD", "XKX"} <= iso
@@ -104,6 +113,7 @@ def test_iso_table_has_every_alpha3_code_and_kosovo() -> None:
 
 
 def test_table_rows_are_consistent() -> None:
+    """Every row of the country table has a known kind, and ISO rows map to themselves."""
     table = country_codes()
     iso = iso3_codes()
     for row in table.values():

@@ -57,6 +57,7 @@ PLOVER_RECORDS = [
 
 
 def test_plover_json_lines(tmp_path: Path) -> None:
+    """PLOVER records in JSON Lines become items with their PLOVER type kept as a tag and a stand-in code."""
     path = tmp_path / "plover.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in PLOVER_RECORDS) + "\n", encoding="utf-8")
     consult, assault, nothing = read_plover(path)
@@ -87,12 +88,14 @@ def test_plover_json_lines(tmp_path: Path) -> None:
 
 
 def test_plover_json_array(tmp_path: Path) -> None:
+    """A JSON array of PLOVER records is read like JSON Lines."""
     path = tmp_path / "plover.json"
     path.write_text(json.dumps(PLOVER_RECORDS[:2]), encoding="utf-8")
     assert [item.id for item in read_plover(path)] == ["p1", "plover-2"]
 
 
 def test_plover_types_map_to_a_cameo_code_of_the_same_type() -> None:
+    """PLOVER types map to a CAMEO code of the same type."""
     table = plover_to_cameo()
     assert len(table) == 16
     for plover, code in table.items():
@@ -118,6 +121,7 @@ def test_plover_types_map_to_a_cameo_code_of_the_same_type() -> None:
     ],
 )
 def test_plover_malformed_records_name_the_line(tmp_path: Path, line: str, message: str) -> None:
+    """PLOVER malformed records name the line."""
     path = tmp_path / "bad.jsonl"
     path.write_text(json.dumps(PLOVER_RECORDS[0]) + "\n\n" + line + "\n", encoding="utf-8")
     with pytest.raises(MalformedRecord) as info:
@@ -164,6 +168,7 @@ Arnor is about to restore full diplomatic
 
 
 def test_petrarch_records(tmp_path: Path) -> None:
+    """PETRARCH sentences give one event per coding, and noevents markers give an empty event list."""
     path = tmp_path / "records.xml"
     path.write_text(PETRARCH_XML, encoding="utf-8")
     compound, noevents, error, quiet, uncoded, custom = read_petrarch(path)
@@ -205,6 +210,7 @@ def test_petrarch_records(tmp_path: Path) -> None:
     ],
 )
 def test_petrarch_malformed(tmp_path: Path, xml: str, message: str, line: int | None) -> None:
+    """Malformed PETRARCH XML is an error naming the file."""
     path = tmp_path / "bad.xml"
     path.write_text(xml, encoding="utf-8")
     with pytest.raises(MalformedRecord) as info:
@@ -251,6 +257,7 @@ ANN = "\n".join(
 
 
 def test_brat_quotes_slice_the_text(tmp_path: Path) -> None:
+    """Brat quotes slice the text."""
     (tmp_path / "wapo_2016-10-12_backs.txt").write_text(ARTICLE, encoding="utf-8")
     (tmp_path / "wapo_2016-10-12_backs.ann").write_text(ANN + "\n", encoding="utf-8")
     (item,) = read_brat(tmp_path / "wapo_2016-10-12_backs.ann")
@@ -275,6 +282,7 @@ def test_brat_quotes_slice_the_text(tmp_path: Path) -> None:
 
 
 def test_brat_polnear_layout_yields_one_item_per_article(tmp_path: Path) -> None:
+    """Brat PolNeAR layout yields one item per article."""
     (tmp_path / "text").mkdir()
     (tmp_path / "attributions").mkdir()
     (tmp_path / "text" / "wapo_backs.txt").write_text(ARTICLE, encoding="utf-8")
@@ -286,6 +294,7 @@ def test_brat_polnear_layout_yields_one_item_per_article(tmp_path: Path) -> None
 
 
 def test_brat_span_that_misses_the_text_is_an_error(tmp_path: Path) -> None:
+    """Brat span that misses the text is an error."""
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
     (tmp_path / "a.ann").write_text(ANN.replace("Source 0 15", "Source 1 16"), encoding="utf-8")
     with pytest.raises(MalformedRecord) as info:
@@ -294,12 +303,14 @@ def test_brat_span_that_misses_the_text_is_an_error(tmp_path: Path) -> None:
 
 
 def test_brat_without_text_file_is_an_error(tmp_path: Path) -> None:
+    """Brat without text file is an error."""
     (tmp_path / "lonely.ann").write_text(ANN, encoding="utf-8")
     with pytest.raises(MalformedRecord, match=r"no \.txt file"):
         list(read_brat(tmp_path / "lonely.ann"))
 
 
 def test_brat_argument_to_a_missing_span_is_an_error(tmp_path: Path) -> None:
+    """Brat argument to a missing span is an error."""
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
     (tmp_path / "a.ann").write_text(ANN + "\nE9\tContent:T99 Cue:T2", encoding="utf-8")
     with pytest.raises(MalformedRecord, match="T99"):
@@ -336,6 +347,7 @@ Paris NNP I-NP B-LOC
 
 
 def test_conll_iob2(tmp_path: Path) -> None:
+    """IOB2 tags give the same entity spans as IOB1."""
     path = tmp_path / "train.txt"
     path.write_text(CONLL_IOB2, encoding="utf-8")
     first, second = read_conll(path)
@@ -352,6 +364,7 @@ def test_conll_iob2(tmp_path: Path) -> None:
 
 
 def test_conll_iob1_and_no_final_blank_line(tmp_path: Path) -> None:
+    """CoNLL iob1 and no final blank line."""
     path = tmp_path / "iob1.conll"
     path.write_text(CONLL_IOB1.rstrip("\n"), encoding="utf-8")
     (item,) = read_conll(path)
@@ -365,6 +378,7 @@ def test_conll_iob1_and_no_final_blank_line(tmp_path: Path) -> None:
 
 
 def test_conll_sentence_without_entities_has_an_empty_list(tmp_path: Path) -> None:
+    """CoNLL sentence without entities has an empty list."""
     path = tmp_path / "plain.txt"
     path.write_text("It NN O O\nrained VBD O O\n", encoding="utf-8")
     (item,) = read_conll(path)
@@ -373,6 +387,7 @@ def test_conll_sentence_without_entities_has_an_empty_list(tmp_path: Path) -> No
 
 @pytest.mark.parametrize("line", ["EU NNP B-NP B-GPE", "EU", "EU NNP B-NP E-ORG"])
 def test_conll_bad_tag_names_the_line(tmp_path: Path, line: str) -> None:
+    """CoNLL bad tag names the line."""
     path = tmp_path / "bad.txt"
     path.write_text(f"Peter NNP B-NP B-PER\n\n{line}\n", encoding="utf-8")
     with pytest.raises(MalformedRecord) as info:
@@ -399,6 +414,7 @@ AT&amp;T said <TIMEX3 tid="t3" type="DATE" value="PRESENT_REF">now</TIMEX3> was 
 
 
 def test_timeml_dates(tmp_path: Path) -> None:
+    """TIMEX3 dates become date records with their values; the DCT is the item date."""
     path = tmp_path / "doc.tml"
     path.write_text(TIMEML, encoding="utf-8")
     (item,) = read_timeml(path)
@@ -415,12 +431,14 @@ def test_timeml_dates(tmp_path: Path) -> None:
 
 
 def test_timeml_directory(tmp_path: Path) -> None:
+    """A directory of .tml files gives one item per file."""
     for name in ("b", "a"):
         (tmp_path / f"{name}.tml").write_text(TIMEML.replace("AFP_ENG_19970401.0006", name), encoding="utf-8")
     assert [item.id for item in read_timeml(tmp_path)] == ["a", "b"]
 
 
 def test_timeml_without_text_is_an_error(tmp_path: Path) -> None:
+    """TimeML without text is an error."""
     path = tmp_path / "empty.tml"
     path.write_text("<TimeML><DOCID>x</DOCID></TimeML>", encoding="utf-8")
     with pytest.raises(MalformedRecord, match="no TEXT"):
@@ -461,6 +479,7 @@ GEOVIRUS = """<articles>
 
 
 def test_geoparsing_lgl(tmp_path: Path) -> None:
+    """LGL toponyms become places with coordinates and GeoNames ids, offsets slicing the text."""
     path = tmp_path / "lgl.xml"
     path.write_text(LGL, encoding="utf-8")
     (item,) = read_geoparsing(path)
@@ -483,6 +502,7 @@ def test_geoparsing_lgl(tmp_path: Path) -> None:
 
 
 def test_geoparsing_offsets_that_miss_are_realigned_or_left_out(tmp_path: Path) -> None:
+    """Geoparsing offsets that miss are realigned or left out."""
     path = tmp_path / "GeoVirus.xml"
     path.write_text(GEOVIRUS, encoding="utf-8")
     (item,) = read_geoparsing(path)
@@ -499,6 +519,7 @@ def test_geoparsing_offsets_that_miss_are_realigned_or_left_out(tmp_path: Path) 
 
 
 def test_geoparsing_toponym_without_offsets_is_an_error(tmp_path: Path) -> None:
+    """Geoparsing toponym without offsets is an error."""
     path = tmp_path / "bad.xml"
     path.write_text(GEOVIRUS.replace("<start>31</start>", "<start>x</start>"), encoding="utf-8")
     with pytest.raises(MalformedRecord, match="no integer <start>"):
@@ -530,6 +551,7 @@ def write_samples(root: Path) -> dict[str, Path]:
 
 
 def test_detect_format_and_import_every_sample(tmp_path: Path) -> None:
+    """Detect format and import every sample."""
     samples = write_samples(tmp_path)
     assert set(samples) == set(IMPORTERS)
     for name, path in samples.items():
@@ -548,6 +570,7 @@ def test_detect_format_and_import_every_sample(tmp_path: Path) -> None:
     [("notes.txt", "Just some prose, not a gold file.\n"), ("other.xml", "<html><body/></html>")],
 )
 def test_detect_format_refuses_what_it_cannot_tell(tmp_path: Path, name: str, content: str) -> None:
+    """Detect format refuses what it cannot tell."""
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     with pytest.raises(UsageError):
@@ -555,6 +578,7 @@ def test_detect_format_refuses_what_it_cannot_tell(tmp_path: Path, name: str, co
 
 
 def test_eventwire_gold_is_told_apart_from_plover(tmp_path: Path) -> None:
+    """Eventwire gold is told apart from PLOVER."""
     path = tmp_path / "gold.jsonl"
     item = GoldItem("g1", "Russia and Ukraine held talks.", entities=[])
     write_gold([item], path)
@@ -572,5 +596,6 @@ def test_eventwire_gold_is_told_apart_from_plover(tmp_path: Path) -> None:
 
 
 def test_import_gold_with_an_unknown_format_name(tmp_path: Path) -> None:
+    """Import gold with an unknown format name."""
     with pytest.raises(UsageError, match="unknown gold format"):
         import_gold(tmp_path / "x.json", fmt="acled")

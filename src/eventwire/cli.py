@@ -366,6 +366,7 @@ def _progress() -> Iterator[Callable[[IngestSummary], None]]:
         task = progress.add_task("reading", total=None)
 
         def show(summary: IngestSummary) -> None:
+            """Refresh the progress line from the running summary."""
             rate = summary.read / summary.seconds if summary.seconds else 0.0
             progress.update(
                 task,

@@ -152,6 +152,7 @@ def _likeliest(matches: list[Any]) -> Any | None:
     tied = [m for m in matches if m.chaos <= least + CHAOS_TIE]
 
     def key(match: Any) -> tuple[int, bool, float, int]:
+        """How a candidate ranks: glued symbols, rarity, language fit, then commonness."""
         rank = _rank(match.could_be_from_charset)
         return (_glued_symbols(str(match)), rank == RARE, -round(match.coherence, 2), rank)
 

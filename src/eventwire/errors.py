@@ -21,6 +21,7 @@ class EventwireError(Exception):
     stage = "unknown"
 
     def __init__(self, reason: str, *, source: str | None = None, line: int | None = None) -> None:
+        """An error with its reason and, when known, the document and line it concerns."""
         super().__init__(reason)
         self.reason = reason
         self.source = source
@@ -45,6 +46,7 @@ class EventwireError(Exception):
         )
 
     def __str__(self) -> str:
+        """The error as `source:line: reason [code]`."""
         where = self.source or "<unknown>"
         if self.line is not None:
             where = f"{where}:{self.line}"

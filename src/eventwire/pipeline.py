@@ -45,6 +45,7 @@ class Pipeline:
     def __init__(
         self, config: PipelineConfig | None = None, stages: Sequence[Stage] = DEFAULT_STAGES
     ) -> None:
+        """A pipeline from its config and stages; the model loads on first use."""
         self.config = config or PipelineConfig()
         self.stages = tuple(stages)
         self._nlp: Language | None = None

@@ -165,6 +165,7 @@ class Store:
     """A DuckDB file holding articles and everything extracted from them."""
 
     def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> None:
+        """Open (and, unless read-only, create and migrate) the DuckDB file at `path`."""
         self.path = Path(path)
         if read_only and not self.path.exists():
             raise FileNotFoundError(

@@ -543,6 +543,7 @@ def _flatten(element: ET.Element) -> tuple[str, list[tuple[int, int, ET.Element]
     length = 0
 
     def visit(node: ET.Element) -> None:
+        """Append a node's text and its children, recording where each TIMEX3 starts and ends."""
         nonlocal length
         parts.append(node.text or "")
         length += len(node.text or "")
