@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from eventwire.errors import MalformedRecord, UsageError
+from eventwire.errors import DatasetMissing, MalformedRecord, RefMismatch, UsageError
 from eventwire.evaluation import datasets, report
 from eventwire.evaluation.evaluate import evaluate, read_floors
 from eventwire.evaluation.gold import GoldEntity, GoldItem, Ref, check_item, read_gold, text_sha1, write_gold
@@ -94,7 +94,7 @@ def test_reference_is_resolved_from_the_dataset(fake_datasets: Path, pipeline: P
 def test_changed_reference_text_is_refused(fake_datasets: Path) -> None:
     """A checksum that does not match the dataset text is an error naming the item."""
     item = GoldItem("r2", ref=Ref("te3-silver-news", "DOC_1", 0, 5, "000000000000"))
-    with pytest.raises(datasets.RefMismatch, match="r2"):
+    with pytest.raises(RefMismatch, match="r2"):
         datasets.resolve(item)
 
 
@@ -221,6 +221,6 @@ def test_real_article_gold_still_matches_its_datasets(path: Path) -> None:
     assert items and all(item.text is None and item.ref is not None for item in items)
     try:
         resolved = [datasets.resolve(item) for item in items]
-    except datasets.DatasetMissing as exc:
+    except DatasetMissing as exc:
         pytest.skip(f"third-party corpora not available: {exc.reason}")
     assert all(not check_item(item) for item in resolved)

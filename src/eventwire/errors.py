@@ -139,3 +139,22 @@ class NlpError(EventwireError):
 
     code = "EW301"
     stage = "nlp"
+
+
+class EvalError(EventwireError):
+    """A gold item that cannot be evaluated."""
+
+    code = "EW600"
+    stage = "eval"
+
+
+class DatasetMissing(EvalError):
+    """A gold item points into a third-party dataset that is not on this machine."""
+
+    code = "EW601"
+
+
+class RefMismatch(EvalError):
+    """A gold item's reference no longer matches the dataset's text (another copy or version of the corpus)."""
+
+    code = "EW602"

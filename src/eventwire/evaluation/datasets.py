@@ -20,24 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..errors import EventwireError
+from ..errors import DatasetMissing, RefMismatch
 from .gold import GoldItem, fill_spans, text_sha1
 
 _TAG = re.compile(r"<[^>]+>")
-
-
-class DatasetMissing(EventwireError):
-    """A gold item points into a dataset that is not on this machine."""
-
-    code = "EW601"
-    stage = "eval"
-
-
-class RefMismatch(EventwireError):
-    """A gold item's reference no longer matches the dataset's text (a different copy or version)."""
-
-    code = "EW602"
-    stage = "eval"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,10 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from ..errors import EventwireError, UsageError
+from ..errors import DatasetMissing, EventwireError, RefMismatch, UsageError
 from ..model import Article, Source
 from ..pipeline import Pipeline
-from .datasets import DatasetMissing, RefMismatch, resolve
+from .datasets import resolve
 from .gold import GoldItem
 from .scoring import Mismatch, Scores, score_item
 
