@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import logging
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -20,8 +21,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__
-from .errors import EventwireError, UsageError
+from . import __version__, dictionaries
+from .errors import DictionaryError, EventwireError, UsageError
 from .ingest import DEFAULT_BATCH, IngestSummary, ingest
 from .model import Article, Failure, Source
 from .nlp import DEFAULT_MODEL
@@ -72,6 +73,13 @@ max_chars_option = click.option(
     help="Refuse documents longer than this many characters.",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON Lines instead of a table.")
+actors_option = click.option(
+    "--actors",
+    "actor_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="A user actor dictionary (CSV or YAML) that extends and overrides the shipped ones; repeatable.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -88,6 +96,7 @@ def cli(verbose: int) -> None:
 @click.option("--example", is_flag=True, help="Ingest the example article that ships with eventwire.")
 @db_option
 @model_option
+@actors_option
 @date_option
 @format_option
 @max_chars_option
@@ -107,6 +116,7 @@ def ingest_command(
     fmt: str | None,
     max_chars: int,
     batch_size: int,
+    actor_files: tuple[str, ...],
 ) -> None:
     """Read articles from files, directories, globs or stdin (-) into the store.
 
@@ -115,7 +125,7 @@ def ingest_command(
     """
     with _example_paths(paths, example) as inputs:
         options = _read_options(date, fmt, max_chars)
-        pipeline = Pipeline(PipelineConfig(model=model))
+        pipeline = _pipeline(model, actor_files)
         with _usage_errors(), Store(db) as store:
             pipeline.nlp  # noqa: B018 - load the model before the progress bar starts
             with _progress() as show:
@@ -128,17 +138,24 @@ def ingest_command(
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--jsonl", is_flag=True, help="Inputs are JSON Lines records {id, text, date, title, url}.")
 @model_option
+@actors_option
 @date_option
 @format_option
 @max_chars_option
 def extract_command(
-    paths: tuple[str, ...], jsonl: bool, model: str, date: dt.datetime | None, fmt: str | None, max_chars: int
+    paths: tuple[str, ...],
+    jsonl: bool,
+    model: str,
+    date: dt.datetime | None,
+    fmt: str | None,
+    max_chars: int,
+    actor_files: tuple[str, ...],
 ) -> None:
     """Print one JSON object per article on stdout, without a database (use - for stdin)."""
     options = _read_options(date, "jsonl" if jsonl else fmt, max_chars)
     failed = 0
+    pipeline = _pipeline(model, actor_files)
     with _usage_errors():
-        pipeline = Pipeline(PipelineConfig(model=model))
         for result in pipeline.run(read(check_paths(paths), options)):
             if isinstance(result, EventwireError):
                 failed += 1
@@ -263,6 +280,7 @@ def errors_command(db: Path, level: str | None, resolved: bool, limit: int, as_j
     help="Fail (exit 1) when a figure falls below the floors pinned for this gold file in BASELINE.",
 )
 @model_option
+@actors_option
 def eval_command(
     gold: tuple[Path, ...],
     fmt: str | None,
@@ -272,6 +290,7 @@ def eval_command(
     json_path: Path | None,
     baseline: Path | None,
     model: str,
+    actor_files: tuple[str, ...],
 ) -> None:
     """Score the pipeline against gold data: precision, recall, F1, accuracies, confusion and every error.
 
@@ -281,7 +300,7 @@ def eval_command(
     from .evaluation.evaluate import evaluate, gate, read_floors
     from .evaluation.importers import import_gold
 
-    pipeline = Pipeline(PipelineConfig(model=model))
+    pipeline = _pipeline(model, actor_files)
     failed: list[str] = []
     with _usage_errors(EventwireError):
         for path in gold:
@@ -307,6 +326,69 @@ def _write_report(target: Path, gold_path: Path, all_gold: tuple[Path, ...], con
     if len(all_gold) > 1:
         target = target.with_name(f"{target.stem}-{gold_path.stem}{target.suffix}")
     target.write_text(content, encoding="utf-8")
+
+
+def _pipeline(model: str, actor_files: tuple[str, ...]) -> Pipeline:
+    """The pipeline the options describe, its user dictionaries checked now (a bad entry is exit 2, file:line)."""
+    with _usage_errors(DictionaryError):
+        if actor_files:
+            dictionaries.load(actor_files)
+        return Pipeline(PipelineConfig(model=model, dictionaries=actor_files))
+
+
+@cli.group("dictionaries")
+def dictionaries_group() -> None:
+    """Actor dictionaries: check your own, import PETRARCH's."""
+
+
+@dictionaries_group.command("check")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+def dictionaries_check(files: tuple[str, ...]) -> None:
+    """Load the shipped dictionaries and FILES; print what they hold, or the first error with its file and line."""
+    with _usage_errors(DictionaryError):
+        loaded = dictionaries.load(files)
+    entries = {id(e): e for found in loaded.names.values() for e in found}
+    kinds = Counter(e.kind for e in entries.values())
+    out.print(
+        f"{len(loaded.countries)} countries · {len(loaded.demonyms)} demonyms · {len(loaded.seats)} seats of "
+        f"government · {len(loaded.roles)} role words · "
+        + " · ".join(f"{n} {kind}s" for kind, n in sorted(kinds.items()))
+        + f" · {len(loaded.names)} names"
+    )
+
+
+@dictionaries_group.command("import-petrarch")
+@click.argument("actors_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--agents",
+    "agents_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A PETRARCH agents dictionary (role words) to convert too.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The eventwire YAML dictionary to write (use it with --actors).",
+)
+def dictionaries_import_petrarch(actors_file: Path, agents_file: Path | None, output: Path) -> None:
+    """Convert a PETRARCH actor dictionary (and agents dictionary) into an eventwire YAML dictionary."""
+    from . import petrarch
+
+    skipped: list[str] = []
+    with _usage_errors(DictionaryError):
+        actors = petrarch.read_actors(actors_file.read_text(encoding="utf-8"), str(actors_file), skipped)
+        roles = (
+            petrarch.read_agents(agents_file.read_text(encoding="utf-8"), str(agents_file))
+            if agents_file
+            else []
+        )
+        output.write_text(petrarch.to_yaml(actors, roles), encoding="utf-8")
+        dictionaries.load([output])
+    out.print(f"{len(actors)} actor code periods and {len(roles)} role words written to {output}")
+    for reason in skipped:
+        err.print(Text(f"skipped: {reason}"))
 
 
 def _read_options(date: dt.datetime | None, fmt: str | None, max_chars: int) -> ReadOptions:

@@ -158,3 +158,10 @@ class RefMismatch(EvalError):
     """A gold item's reference no longer matches the dataset's text (another copy or version of the corpus)."""
 
     code = "EW602"
+
+
+class DictionaryError(EventwireError):
+    """An actor dictionary (shipped or the user's) with a malformed entry; the file and line are given."""
+
+    code = "EW701"
+    stage = "dictionaries"

@@ -78,7 +78,11 @@ class Entity:
 
 @dataclass(frozen=True, slots=True)
 class ActorMention:
-    """An actor named or described in the text, with the coded actor it resolves to (`code` None when uncoded)."""
+    """An actor named or described in the text, with the coded actor it resolves to (`code` None when uncoded).
+
+    `via` says how it was resolved (dictionary, role, metonymy, coreference…); `head` is the head noun, kept for
+    actors that could not be coded.
+    """
 
     index: int
     sentence: int
@@ -88,6 +92,8 @@ class ActorMention:
     country: str | None = None
     sectors: list[str] = field(default_factory=list)
     wikidata: str | None = None
+    head: str | None = None
+    via: str | None = None
 
 
 @dataclass(slots=True)

@@ -13,6 +13,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, cleaning, nlp
+from .actors import ActorStage
 from .errors import EventwireError, NlpError
 from .model import Article, Document
 
@@ -27,27 +28,30 @@ Result = Article | EventwireError
 
 @dataclass(frozen=True, slots=True)
 class PipelineConfig:
-    """What a pipeline is made of: which spaCy model, and how many texts it parses at a time."""
+    """What a pipeline is made of: which spaCy model, how many texts it parses at a time, which user dictionaries."""
 
     model: str = nlp.DEFAULT_MODEL
     batch_size: int = 32
+    dictionaries: tuple[str, ...] = ()
 
 
 # A stage reads the parsed spaCy document (tokens, lemmas, POS, dependencies, entities) and fills the article's
-# records; stages are top-level functions, so a pipeline pickles, and run in order on every parsed article.
+# records; stages are top-level functions or small picklable objects, and run in order on every parsed article.
 Stage = Callable[[Article, "Doc"], Article]
-DEFAULT_STAGES: tuple[Stage, ...] = (nlp.annotate,)
+
+
+def default_stages(config: PipelineConfig) -> tuple[Stage, ...]:
+    """Sentences and entities, then actors coded with the shipped and the configured dictionaries."""
+    return (nlp.annotate, ActorStage(config.dictionaries))
 
 
 class Pipeline:
     """Cleaning, parsing, then the stages over each parsed document (sentences and entities; actors, events… next)."""
 
-    def __init__(
-        self, config: PipelineConfig | None = None, stages: Sequence[Stage] = DEFAULT_STAGES
-    ) -> None:
-        """A pipeline from its config and stages; the model loads on first use."""
+    def __init__(self, config: PipelineConfig | None = None, stages: Sequence[Stage] | None = None) -> None:
+        """A pipeline from its config and stages (by default those the config implies); the model loads on first use."""
         self.config = config or PipelineConfig()
-        self.stages = tuple(stages)
+        self.stages = tuple(stages) if stages is not None else default_stages(self.config)
         self._nlp: Language | None = None
 
     def __getstate__(self) -> dict[str, Any]:

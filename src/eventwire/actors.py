@@ -1,0 +1,557 @@
+"""Actors: every actor an article names or describes, coded on the article's date.
+
+Mentions come from the parse: named entities, dictionary names (the Kremlin, Hamas), and noun phrases headed by a
+role word ("Israeli media", "the Russian side", "security forces"). Each is coded, in this order, from the
+dictionaries (people with dated roles, organisations, metonyms), from a country word plus a role word, or from the
+article's earlier mentions (surnames, pronouns, "the diplomat", "the two leaders"). A capital or seat of government
+is an actor only where it acts or is acted upon ("Moscow said", "Tel Aviv's actions"); "in Moscow" is a place.
+Actors that cannot be coded are kept, with their head noun and whatever country or role the text gives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from . import dictionaries as dicts
+from .model import ActorMention, Article, trimmed
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
+# Where a place name stands as a place, not as the government it may stand for.
+PLACE_PREPOSITIONS = frozenset(
+    {
+        "in",
+        "at",
+        "near",
+        "from",
+        "into",
+        "across",
+        "outside",
+        "inside",
+        "around",
+        "through",
+        "toward",
+        "towards",
+        "throughout",
+        "within",
+        "over",
+        "via",
+        "off",
+        "to",
+        "onto",
+        "along",
+        "beyond",
+        "north",
+        "south",
+    }
+)
+# Argument positions in which a place name acts or is acted upon.
+ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "dobj", "dative", "agent", "attr", "appos"})
+PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her"})
+GROUP_PRONOUNS = frozenset({"they", "them", "their"})
+# "the two leaders", "both sides", "the parties": the last two actors of the article, together.
+PAIR_HEADS = frozenset({"leaders", "sides", "parties", "presidents", "men", "countries", "governments"})
+# Role words that mean nothing without a country or an antecedent: never an uncoded actor on their own.
+VAGUE_ROLES = frozenset(
+    {
+        "side",
+        "state",
+        "people",
+        "leader",
+        "forces",
+        "officials",
+        "official",
+        "authorities",
+        "government",
+        "administration",
+        "regime",
+        "delegation",
+        "company",
+        "firm",
+        "crowd",
+    }
+)
+SPORTS = re.compile(
+    r"\b\d+\s*[-–]\s*\d+\b|\b(?:scored|scoring|equali[sz]ed|goalkeeper|striker|midfield|penalty|"
+    r"kick-off|half-time|league|cup final|match)\b",
+    re.I,
+)
+US_STATE_CONTEXT = re.compile(r"^\s*state\b", re.I)
+
+
+@dataclass(slots=True)
+class _Found:
+    """A mention being resolved: its span, code and how the code was found."""
+
+    start: int
+    end: int
+    sentence: int
+    code: str | None
+    via: str
+    name: str | None = None
+    country: str | None = None
+    sectors: list[str] = field(default_factory=list)
+    wikidata: str | None = None
+    head: str | None = None
+    person: bool = False
+    words: str = ""
+    subject: bool = False
+
+
+# Role descriptions and the titles they can refer back to ("the diplomat" is an ambassador or an envoy).
+ROLE_FAMILIES: dict[str, tuple[str, ...]] = {
+    "diplomat": (
+        "diplomat",
+        "ambassador",
+        "envoy",
+        "representative",
+        "foreign minister",
+        "secretary of state",
+    ),
+    "envoy": ("envoy", "ambassador", "representative", "diplomat"),
+    "leader": (
+        "leader",
+        "president",
+        "prime minister",
+        "premier",
+        "chancellor",
+        "king",
+        "emir",
+        "supreme leader",
+    ),
+    "minister": ("minister", "secretary"),
+    "president": ("president",),
+    "prime minister": ("prime minister", "premier"),
+}
+
+
+class ActorStage:
+    """The pipeline stage that fills `Article.actors`; dictionaries load once per process, user files included."""
+
+    def __init__(self, extra_dictionaries: Sequence[str] = ()) -> None:
+        """A stage with the shipped dictionaries and, overriding them, the user's files."""
+        self.extra = tuple(str(p) for p in extra_dictionaries)
+        self._dictionaries: dicts.Dictionaries | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Only the dictionary paths cross process boundaries."""
+        return {"extra": self.extra}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Rebuild from the paths; dictionaries load on first use."""
+        self.extra = state["extra"]
+        self._dictionaries = None
+
+    @property
+    def dictionaries(self) -> dicts.Dictionaries:
+        """The dictionaries this stage codes with."""
+        if self._dictionaries is None:
+            self._dictionaries = dicts.load(self.extra) if self.extra else dicts.shipped()
+        return self._dictionaries
+
+    def __call__(self, article: Article, doc: Doc) -> Article:
+        """Find and code the article's actors."""
+        article.actors = find_actors(article, doc, self.dictionaries)
+        return article
+
+
+def find_actors(article: Article, doc: Doc, d: dicts.Dictionaries) -> list[ActorMention]:
+    """Every actor mention of a parsed article, in text order."""
+    found: list[_Found] = []
+    starts = [s.span.start for s in article.sentences]
+    for sent in doc.sents:
+        index = _sentence_index(starts, sent.start_char)
+        sporty = bool(SPORTS.search(sent.text))
+        taken: list[tuple[int, int]] = []
+        for phrase in _phrases(sent):
+            if any(phrase.start_char < e and s < phrase.end_char for s, e in taken):
+                continue
+            for mention in _resolve(phrase, index, article, d, found, sporty):
+                found.append(mention)
+                taken.append((mention.start, mention.end))
+    return [
+        _mention(i, f, article) for i, f in enumerate(sorted(found, key=lambda f: (f.start, f.code or "")))
+    ]
+
+
+def _sentence_index(starts: list[int], char: int) -> int:
+    """The index of the stored sentence containing a character offset."""
+    import bisect
+
+    return max(0, bisect.bisect_right(starts, char) - 1)
+
+
+def _phrases(sent: Span) -> list[Span]:
+    """Candidate actor phrases of a sentence: noun chunks and named entities outside them, in text order."""
+    chunks = list(sent.noun_chunks)
+    extra = [
+        e
+        for e in sent.ents
+        if e.label_ in NAMED_LABELS and not any(c.start <= e.start and e.end <= c.end for c in chunks)
+    ]
+    return sorted([*chunks, *extra], key=lambda s: s.start)
+
+
+def _resolve(
+    phrase: Span, sentence: int, article: Article, d: dicts.Dictionaries, found: list[_Found], sporty: bool
+) -> list[_Found]:
+    """The actor mentions a phrase holds (none, one, or two for "the two leaders")."""
+    start, end = _bounds(phrase, article.text)
+    if start >= end:
+        return []
+    lower = phrase.root.lower_
+    if lower in PERSON_PRONOUNS | GROUP_PRONOUNS:
+        return _pronoun(phrase, start, end, sentence, found)
+    if lower in PAIR_HEADS and _is_pair(phrase):
+        return _pair(start, end, sentence, found)
+    named = _named(phrase, start, end, sentence, article, d, sporty, found)
+    role = named or _role(phrase, start, end, sentence, d, found)
+    if role is None:
+        return []
+    if not role.words:
+        role.words = phrase.text.lower()
+    role.subject = phrase.root.dep_ in ("nsubj", "nsubjpass")
+    return [role]
+
+
+def _bounds(phrase: Span, text: str) -> tuple[int, int]:
+    """A phrase's offsets without a leading article or a trailing possessive."""
+    tokens = list(phrase)
+    while tokens and tokens[0].lower_ in ("the", "a", "an", "its", "their"):
+        tokens = tokens[1:]
+    while tokens and tokens[-1].tag_ == "POS":
+        tokens = tokens[:-1]
+    if not tokens:
+        return 0, 0
+    return trimmed(text, tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))
+
+
+def _named(
+    phrase: Span,
+    start: int,
+    end: int,
+    sentence: int,
+    article: Article,
+    d: dicts.Dictionaries,
+    sporty: bool,
+    found: list[_Found],
+) -> _Found | None:
+    """A phrase coded through a name it contains: a person, an organisation, a metonym, a country or a seat."""
+    for ent in (e for e in phrase.ents if e.label_ in ("PERSON", "ORG", "FAC", "GPE")):
+        if ent.root.i != phrase.root.i and ent.root.dep_ == "poss":
+            # "Netanyahu's dissatisfaction", "Moscow's position": the actor is the possessor, not the phrase.
+            start, end = _bounds(ent, article.text)
+            phrase = ent
+        if ent.label_ == "GPE":
+            continue
+        entries = d.lookup(ent.text)
+        if entries:
+            return _from_entry(entries, phrase, start, end, sentence, article, d)
+        if ent.label_ == "PERSON":
+            return _unknown_person(ent, phrase, start, end, sentence, d, found)
+    text = article.text[start:end]
+    entries = d.lookup(text)
+    if entries:
+        return _from_entry(entries, phrase, start, end, sentence, article, d)
+    key = dicts.normalise(text)
+    if phrase.root.pos_ == "PROPN" and len(phrase) == 1:
+        earlier = _same_surname(key, found)
+        if earlier is not None:
+            return _copy(earlier, start, end, sentence)
+    if key in d.country_names or key in d.seats:
+        if sporty or not _acts(phrase.root) or _us_state(phrase):
+            return None
+        iso3 = d.country_names.get(key) or d.seats[key]
+        if key in d.country_names:
+            return _Found(start, end, sentence, iso3, "country", text, iso3, [], head=text)
+        return _Found(start, end, sentence, f"{iso3}GOV", "metonymy", text, iso3, ["GOV"], head=text)
+    return None
+
+
+def _from_entry(
+    entries: list[dicts.ActorEntry],
+    phrase: Span,
+    start: int,
+    end: int,
+    sentence: int,
+    article: Article,
+    d: dicts.Dictionaries,
+) -> _Found:
+    """A mention coded from dictionary entries; when several share the name, the one of the phrase's country."""
+    country = _country_of(phrase, d)
+    entry = next((e for e in entries if country and e.country == country), entries[0])
+    code, _role = entry.code_on(article.date)
+    sectors = _sectors(code, entry.country)
+    return _Found(
+        start,
+        end,
+        sentence,
+        code,
+        "dictionary",
+        entry.name,
+        entry.country,
+        sectors,
+        entry.wikidata,
+        phrase.root.text,
+        person=entry.kind == "person",
+    )
+
+
+def _unknown_person(
+    ent: Span, phrase: Span, start: int, end: int, sentence: int, d: dicts.Dictionaries, found: list[_Found]
+) -> _Found:
+    """A person not in the dictionaries, coded from an earlier mention of the surname, the role phrase it is in
+    apposition to ("the envoy of Russia, X") or a title ("Russian President X"); otherwise kept uncoded."""
+    earlier = _same_surname(dicts.normalise(ent.text), found)
+    if earlier is not None:
+        return _copy(earlier, start, end, sentence)
+    apposed = _apposed(ent, found)
+    if apposed is not None:
+        named = _copy(apposed, start, end, sentence)
+        named.name, named.person = ent.text, True
+        return named
+    country = _country_of(phrase, d)
+    role = _title_code(phrase, ent, d)
+    code = f"{country}{role}" if country and role else None
+    return _Found(
+        start,
+        end,
+        sentence,
+        code,
+        "role" if code else "uncoded",
+        ent.text,
+        country,
+        [role] if role else [],
+        head=ent.text,
+        person=True,
+    )
+
+
+def _title_code(phrase: Span, ent: Span, d: dicts.Dictionaries) -> str | None:
+    """The role code of a title before a name in the phrase ("Russian President" in "Russian President X")."""
+    words = [t.lower_ for t in phrase if t.i < ent.start and t.pos_ != "DET"]
+    for size in range(len(words), 0, -1):
+        code = d.roles.get(" ".join(words[-size:]))
+        if code:
+            return code
+    return None
+
+
+def _same_surname(key: str, found: list[_Found]) -> _Found | None:
+    """The latest person mentioned by a full name that ends with this surname (or is this name)."""
+    for mention in reversed(found):
+        if mention.person and mention.name:
+            name = dicts.normalise(mention.name)
+            if name == key or name.endswith(" " + key):
+                return mention
+    return None
+
+
+def _apposed(ent: Span, found: list[_Found]) -> _Found | None:
+    """The coded role phrase a name stands in apposition to ("the first deputy representative …, X")."""
+    if ent.root.dep_ != "appos":
+        return None
+    head = ent.root.head
+    # The parser may attach the name to the last noun before it ("… of Russia to the UN, X"): climb to the phrase.
+    for _ in range(4):
+        for mention in reversed(found):
+            if mention.code and mention.start <= head.idx < mention.end:
+                return mention
+        if head.head is head:
+            break
+        head = head.head
+    return None
+
+
+def _role(
+    phrase: Span, start: int, end: int, sentence: int, d: dicts.Dictionaries, found: list[_Found]
+) -> _Found | None:
+    """A phrase headed by a role word: coded with its country, or through the article's earlier actors."""
+    role = _role_code(phrase, d)
+    if role is None:
+        return None
+    country = _country_of(phrase, d)
+    head = phrase.root.text
+    if country:
+        return _Found(start, end, sentence, f"{country}{role}", "role", None, country, [role], head=head)
+    definite = phrase[0].lower_ == "the"
+    antecedent = _antecedent(found, role, phrase.text.lower()) if definite else None
+    if antecedent is not None:
+        return _copy(antecedent, start, end, sentence)
+    if phrase.root.lower_ in VAGUE_ROLES or not _acts(phrase.root):
+        return None
+    return _Found(start, end, sentence, None, "uncoded", None, None, [role], head=head)
+
+
+def _role_code(phrase: Span, d: dicts.Dictionaries) -> str | None:
+    """The role code of the longest role phrase ending at the phrase's head ("first deputy permanent representative")."""
+    words = [t.lower_ for t in phrase if t.i <= phrase.root.i and t.pos_ != "DET"]
+    for size in range(len(words), 0, -1):
+        code = d.roles.get(" ".join(words[-size:]))
+        if code:
+            return code
+    lemma = d.roles.get(phrase.root.lemma_.lower())
+    return lemma
+
+
+def _country_of(phrase: Span, d: dicts.Dictionaries) -> str | None:
+    """The country a phrase names in a modifier: a demonym, a country name, or "of Russia" after its head."""
+    for token in phrase:
+        if token.i == phrase.root.i and token.ent_type_ not in ("NORP",):
+            continue
+        key = dicts.normalise(token.text)
+        iso3 = d.demonyms.get(key) or d.country_names.get(key) or _dictionary_country(key, d)
+        if iso3:
+            return iso3
+    for ent in phrase.ents:
+        key = dicts.normalise(ent.text)
+        iso3 = d.demonyms.get(key) or d.country_names.get(key)
+        if iso3 and ent.root.i != phrase.root.i:
+            return iso3
+    for prep in (c for c in phrase.root.children if c.dep_ == "prep" and c.lower_ in ("of", "from", "for")):
+        for obj in (c for c in prep.children if c.dep_ == "pobj"):
+            span = obj.doc[obj.left_edge.i : obj.right_edge.i + 1]
+            iso3 = d.country_names.get(dicts.normalise(span.text)) or d.country_names.get(
+                dicts.normalise(obj.text)
+            )
+            if iso3:
+                return iso3
+    return None
+
+
+def _dictionary_country(key: str, d: dicts.Dictionaries) -> str | None:
+    """The country a dictionary name stands for when its code is a bare country (a user's `GONDOR [GON]`)."""
+    codes = {e.code_on(None)[0] for e in d.names.get(key, []) if e.kind != "person"}
+    country = next((c for c in codes if c and len(c) == 3), None)
+    return country if len(codes) == 1 else None
+
+
+def _acts(token: Token) -> bool:
+    """Whether a noun stands where an actor acts or is acted upon, not where a place is (`in Moscow`)."""
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    if token.dep_ in ACTOR_DEPS:
+        return True
+    if token.dep_ == "pobj":
+        return token.head.lower_ not in PLACE_PREPOSITIONS
+    return False
+
+
+def _us_state(phrase: Span) -> bool:
+    """Whether a place name is a US state here ("Washington state", "the state of Georgia")."""
+    after = phrase.doc[phrase.end : phrase.end + 1].text
+    before = phrase.doc[max(0, phrase.start - 2) : phrase.start].text.lower()
+    return bool(US_STATE_CONTEXT.match(after)) or before.endswith("state of")
+
+
+def _sectors(code: str | None, country: str | None) -> list[str]:
+    """The role codes after the country part of an actor code."""
+    if not code:
+        return []
+    rest = code[3:] if country and code.startswith(country) else code
+    return [rest[i : i + 3] for i in range(0, len(rest), 3)]
+
+
+def _pronoun(phrase: Span, start: int, end: int, sentence: int, found: list[_Found]) -> list[_Found]:
+    """He or she: the latest person; they: the latest pair or group of actors."""
+    lower = phrase.root.lower_
+    if lower in PERSON_PRONOUNS:
+        person = _salient_person(found, sentence)
+        if person is None:
+            return []
+        return [_copy(person, start, end, sentence)]
+    group = [f for f in found if f.sentence >= sentence - 1 and f.code]
+    pair = [f for f in group if f.via == "coreference-pair"]
+    source = pair[-2:] if pair else []
+    return [_copy(f, start, end, sentence, "coreference-pair") for f in source]
+
+
+def _salient_person(found: list[_Found], sentence: int) -> _Found | None:
+    """The person a "he" or "she" most likely means: the latest one in this sentence, else the subject of the
+    previous sentence, else the latest person of the two sentences before."""
+    people = [f for f in found if f.person and f.code and f.sentence >= sentence - 2]
+    here = [f for f in people if f.sentence == sentence]
+    if here:
+        return here[-1]
+    subjects = [f for f in people if f.sentence == sentence - 1 and f.subject]
+    if subjects:
+        return subjects[0]
+    return people[-1] if people else None
+
+
+def _is_pair(phrase: Span) -> bool:
+    """Whether a plural phrase means two actors together: "the two leaders", "both sides", "the parties"."""
+    words = {t.lower_ for t in phrase}
+    return bool(words & {"two", "both"}) or phrase.root.lower_ == "parties"
+
+
+def _pair(start: int, end: int, sentence: int, found: list[_Found]) -> list[_Found]:
+    """ "The two leaders": the two latest coded actors of different countries, people first, with the same span."""
+    chosen: list[_Found] = []
+    for people_only in (True, False):
+        for mention in reversed(found):
+            if len(chosen) == 2:
+                break
+            usable = (
+                mention.code and mention.via != "coreference-pair" and (mention.person or not people_only)
+            )
+            if usable and mention.country not in {c.country for c in chosen}:
+                chosen.append(mention)
+    if len(chosen) < 2:
+        return []
+    return [_copy(m, start, end, sentence, "coreference-pair") for m in reversed(chosen)]
+
+
+def _antecedent(found: list[_Found], role: str, words: str) -> _Found | None:
+    """The latest coded actor a definite description can refer to: one whose title fits the description's family
+    ("the diplomat" → an ambassador), else the latest actor with this role, else the latest person."""
+    family = next((titles for noun, titles in ROLE_FAMILIES.items() if words.endswith(noun)), None)
+    coded = [m for m in found if m.code]
+    if family:
+        fitting = [m for m in coded if any(title in m.words for title in family)]
+        if fitting:
+            return fitting[-1]
+    same_role = [m for m in coded if m.code and m.code.endswith(role)]
+    if same_role and not family:
+        return same_role[-1]
+    people = [m for m in coded if m.person]
+    return people[-1] if people else (coded[-1] if coded else None)
+
+
+def _copy(mention: _Found, start: int, end: int, sentence: int, via: str = "coreference") -> _Found:
+    """A new mention that refers to the same actor as an earlier one (keeping its title words, for later references)."""
+    return _Found(
+        start,
+        end,
+        sentence,
+        mention.code,
+        via,
+        mention.name,
+        mention.country,
+        list(mention.sectors),
+        mention.wikidata,
+        mention.head,
+        mention.person,
+        mention.words,
+    )
+
+
+def _mention(index: int, f: _Found, article: Article) -> ActorMention:
+    """A resolved mention as the record the article keeps."""
+    return ActorMention(
+        index,
+        f.sentence,
+        article.span(f.start, f.end),
+        f.code,
+        f.name,
+        f.country,
+        f.sectors,
+        f.wikidata,
+        f.head,
+        f.via,
+    )

@@ -1,0 +1,361 @@
+"""Actor dictionaries: countries, people with dated roles, organisations, metonyms and role words, kept as data.
+
+The shipped tables live in `data/actors/` (their origin and licence in `data/SOURCES.md`); users add or override
+entries with CSV or YAML files of the same columns, and every problem in such a file is reported with its file and
+line. A person's code depends on the article's date: one row per stint in office, and outside every stint the
+person is a member of the country's elite (`ELI`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import DictionaryError
+
+ACTOR_COLUMNS = ("name", "aliases", "code", "country", "role", "start", "end", "kind", "wikidata", "sectors")
+# CAMEO codes are runs of three letters; dictionaries in use also hold longer or odd-length codes (ITHTV, +++).
+_CODE = re.compile(r"[A-Z0-9+-]{3,}")
+
+
+@dataclass(frozen=True, slots=True)
+class Stint:
+    """A period in which an actor had one code (an office, a change of status); open-ended when a date is None."""
+
+    code: str
+    role: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def covers(self, date: dt.date) -> bool:
+        """Whether the stint includes the date (the end day included)."""
+        return (self.start is None or self.start <= date) and (self.end is None or date <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class ActorEntry:
+    """A named actor of the dictionaries and its codes over time."""
+
+    name: str
+    kind: str
+    country: str | None
+    stints: tuple[Stint, ...]
+    wikidata: str | None = None
+    origin: str = ""
+
+    def code_on(self, date: dt.date | None) -> tuple[str | None, str | None]:
+        """The actor's code and role on a date; people outside every office are their country's elite (`ELI`).
+
+        With no date the most recent stint is used, the best guess for current news.
+        """
+        if not self.stints:
+            return None, None
+        if date is None:
+            latest = max(self.stints, key=lambda s: s.start or dt.date.min)
+            return latest.code, latest.role
+        covering = [s for s in self.stints if s.covers(date)]
+        if covering:
+            best = max(covering, key=lambda s: (s.code.endswith("GOV"), s.start or dt.date.min))
+            return best.code, best.role
+        if self.kind == "person" and self.country:
+            return f"{self.country}ELI", "former or future office-holder"
+        nearest = min(self.stints, key=lambda s: _distance(s, date))
+        return nearest.code, nearest.role
+
+
+def _distance(stint: Stint, date: dt.date) -> int:
+    """Days between a date and a stint (0 inside it)."""
+    if stint.start and date < stint.start:
+        return (stint.start - date).days
+    if stint.end and date > stint.end:
+        return (date - stint.end).days
+    return 0
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    """A country with the words news uses for it, its people and its seats of government."""
+
+    iso3: str
+    name: str
+    names: tuple[str, ...]
+    demonyms: tuple[str, ...]
+    capital: str | None
+    seats: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Dictionaries:
+    """Every actor name, demonym, seat of government and role word, indexed by normalised text."""
+
+    countries: dict[str, Country] = field(default_factory=dict)
+    names: dict[str, list[ActorEntry]] = field(default_factory=dict)
+    demonyms: dict[str, str] = field(default_factory=dict)
+    country_names: dict[str, str] = field(default_factory=dict)
+    seats: dict[str, str] = field(default_factory=dict)
+    roles: dict[str, str] = field(default_factory=dict)
+
+    def lookup(self, text: str) -> list[ActorEntry]:
+        """The entries a name may refer to (people, organisations, metonyms), user entries first."""
+        return self.names.get(normalise(text), [])
+
+    def add(self, entry: ActorEntry, forms: Iterable[str], override: bool = False) -> None:
+        """Index an entry under its name and aliases; an overriding entry replaces what those forms meant."""
+        for form in {normalise(f) for f in forms if f.strip()}:
+            if override:
+                self.names[form] = [entry]
+            else:
+                self.names.setdefault(form, []).append(entry)
+
+    def phrases(self) -> list[str]:
+        """Every name, country word, demonym, seat and role phrase, for the phrase matcher."""
+        return sorted({*self.names, *self.country_names, *self.demonyms, *self.seats, *self.roles})
+
+
+def normalise(text: str) -> str:
+    """Text as dictionaries index it: no accents, case or leading article, single spaces, no possessive.
+
+    Short capitalised abbreviations keep their case ("US" is not "us", "IS" is not "is"): they get their own key.
+    """
+    bare = text.strip()
+    if bare.isalpha() and bare.isupper() and len(bare) <= 4:
+        return f"={bare}"
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    plain = re.sub(r"['’]s\b|['’]$", "", plain.replace("’", "'"))
+    plain = re.sub(r"\s+", " ", plain).strip()
+    return re.sub(r"^the ", "", plain)
+
+
+def _rows(text: str, source: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of a CSV table with `#` comment lines, each with its line number in the file."""
+    lines = text.splitlines()
+    body = [(n, line) for n, line in enumerate(lines, start=1) if line.strip() and not line.startswith("#")]
+    if not body:
+        return
+    reader = csv.DictReader(io.StringIO("\n".join(line for _, line in body)))
+    numbers = [n for n, _ in body][1:]
+    for number, row in zip(numbers, reader, strict=False):
+        if None in row:
+            raise DictionaryError("more fields than the header names", source=source, line=number)
+        yield number, {k: (v or "").strip() for k, v in row.items()}
+
+
+def _date(value: str, source: str, line: int) -> dt.date | None:
+    """An ISO date from a table cell (empty: open-ended)."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise DictionaryError(f"not a date (YYYY-MM-DD): {value!r}", source=source, line=line) from exc
+
+
+def _split(value: str) -> list[str]:
+    """A `|`-separated cell as a list."""
+    return [v.strip() for v in value.split("|") if v.strip()]
+
+
+def check_code(code: str, source: str, line: int) -> str:
+    """An actor code checked for shape: runs of three capital letters (`ISRGOV`, `IGOUNO`)."""
+    if not _CODE.fullmatch(code):
+        raise DictionaryError(
+            f"not an actor code (three or more capital letters or digits): {code!r}", source=source, line=line
+        )
+    return code
+
+
+def actor_entry(row: dict[str, str], kind: str, source: str, line: int) -> ActorEntry:
+    """A table row of a person, an organisation or a metonym as an entry with one stint."""
+    name = row.get("name") or row.get("text") or ""
+    if not name:
+        raise DictionaryError("a row without a name", source=source, line=line)
+    code = check_code(row.get("code", ""), source, line)
+    start, end = _date(row.get("start", ""), source, line), _date(row.get("end", ""), source, line)
+    if start and end and end < start:
+        raise DictionaryError(f"ends ({end}) before it starts ({start})", source=source, line=line)
+    country = row.get("country") or (code[:3] if kind == "person" else None) or None
+    stint = Stint(code, row.get("role") or None, start, end)
+    return ActorEntry(name, row.get("kind") or kind, country, (stint,), row.get("wikidata") or None, source)
+
+
+def merge_stints(entries: Iterable[ActorEntry]) -> list[ActorEntry]:
+    """Rows of the same actor (same name, kind and country) joined into one entry with all its stints."""
+    merged: dict[tuple[str, str, str | None], ActorEntry] = {}
+    for entry in entries:
+        key = (entry.name, entry.kind, entry.country)
+        if key in merged:
+            old = merged[key]
+            merged[key] = ActorEntry(
+                old.name,
+                old.kind,
+                old.country,
+                old.stints + entry.stints,
+                old.wikidata or entry.wikidata,
+                old.origin,
+            )
+        else:
+            merged[key] = entry
+    return list(merged.values())
+
+
+def _load_countries(d: Dictionaries, text: str, source: str) -> None:
+    """Countries, their names, demonyms and seats of government."""
+    for line, row in _rows(text, source):
+        iso3 = check_code(row["iso3"], source, line)
+        country = Country(
+            iso3,
+            row["name"],
+            tuple(_split(row.get("names", ""))),
+            tuple(_split(row.get("demonyms", ""))),
+            row.get("capital") or None,
+            tuple(_split(row.get("seats", ""))),
+        )
+        d.countries[iso3] = country
+        for form in (country.name, *country.names):
+            d.country_names[normalise(form)] = iso3
+        for form in country.demonyms:
+            d.demonyms[normalise(form)] = iso3
+        # Only the listed seats: a capital left out of them is one whose name mostly means something else.
+        for form in country.seats:
+            d.seats[normalise(form)] = iso3
+
+
+def _load_roles(d: Dictionaries, text: str, source: str, override: bool) -> None:
+    """Role words and the role code each gives."""
+    for line, row in _rows(text, source):
+        phrase, code = normalise(row.get("phrase", "")), row.get("code", "")
+        if not phrase:
+            raise DictionaryError("a role row without a phrase", source=source, line=line)
+        check_code(code, source, line)
+        if override or phrase not in d.roles:
+            d.roles[phrase] = code
+
+
+def _load_actors(d: Dictionaries, text: str, source: str, kind: str, override: bool) -> None:
+    """People, organisations or metonyms: every row one stint, rows of one actor merged."""
+    parsed = [(actor_entry(row, kind, source, line), row) for line, row in _rows(text, source)]
+    aliases: dict[tuple[str, str, str | None], set[str]] = {}
+    for entry, row in parsed:
+        aliases.setdefault((entry.name, entry.kind, entry.country), set()).update(
+            [entry.name, *_split(row.get("aliases", ""))]
+        )
+    for entry in merge_stints(e for e, _ in parsed):
+        d.add(entry, aliases[(entry.name, entry.kind, entry.country)], override=override)
+
+
+def _shipped_tables() -> list[tuple[str, str, str]]:
+    """The shipped tables as (kind, name, text)."""
+    folder = resources.files("eventwire") / "data" / "actors"
+    tables = []
+    for item in sorted(folder.iterdir(), key=lambda t: t.name):
+        if item.name.endswith(".csv"):
+            tables.append((_kind_of(item.name), item.name, item.read_text(encoding="utf-8")))
+    return tables
+
+
+def _kind_of(name: str) -> str:
+    """Which kind of table a file name holds."""
+    for prefix, kind in (
+        ("countries", "countries"),
+        ("roles", "roles"),
+        ("metonyms", "metonym"),
+        ("people", "person"),
+        ("organisations", "organisation"),
+    ):
+        if name.startswith(prefix):
+            return kind
+    return "actor"
+
+
+@functools.cache
+def shipped() -> Dictionaries:
+    """The dictionaries that come with eventwire (loaded once per process)."""
+    return load([])
+
+
+def load(extra: Sequence[str | Path]) -> Dictionaries:
+    """The shipped dictionaries extended, and overridden where names coincide, by the user's files."""
+    d = Dictionaries()
+    for kind, name, text in _shipped_tables():
+        _load_table(d, kind, text, f"eventwire/data/actors/{name}", override=False)
+    for path in extra:
+        _load_user_file(d, Path(path))
+    return d
+
+
+def _load_table(d: Dictionaries, kind: str, text: str, source: str, override: bool) -> None:
+    """One table into the dictionaries."""
+    if kind == "countries":
+        _load_countries(d, text, source)
+    elif kind == "roles":
+        _load_roles(d, text, source, override)
+    else:
+        _load_actors(d, text, source, "actor" if kind == "actor" else kind, override)
+
+
+def _load_user_file(d: Dictionaries, path: Path) -> None:
+    """A user's CSV (actors or roles, told apart by the header) or YAML file (`actors:` and `roles:` lists)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DictionaryError(f"cannot read dictionary: {exc}", source=str(path)) from exc
+    if path.suffix.lower() in (".yaml", ".yml"):
+        for kind, rows in _yaml_tables(text, str(path)).items():
+            try:
+                _load_table(d, kind, rows, str(path), override=True)
+            except DictionaryError as exc:
+                # The rows were re-written as CSV: line n of that is entry n - 1 of the YAML list.
+                key = "roles" if kind == "roles" else "actors"
+                entry = f"{key} entry {exc.line - 1}: " if exc.line else ""
+                raise DictionaryError(entry + exc.reason, source=str(path)) from exc
+        return
+    header = next((line for line in text.splitlines() if line.strip() and not line.startswith("#")), "")
+    kind = "roles" if header.split(",")[0].strip() == "phrase" else "actor"
+    _load_table(d, kind, text, str(path), override=True)
+
+
+def _yaml_tables(text: str, source: str) -> dict[str, str]:
+    """A YAML dictionary's `actors` and `roles` lists as CSV texts, so that one validator serves both formats."""
+    import yaml
+
+    try:
+        data: Any = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DictionaryError(
+            f"not valid YAML: {exc}", source=source, line=mark.line + 1 if mark else None
+        ) from exc
+    if not isinstance(data, dict) or not set(data) <= {"actors", "roles"}:
+        raise DictionaryError(
+            "a YAML dictionary is a mapping with `actors:` and/or `roles:` lists", source=source
+        )
+    tables = {}
+    for key, kind, columns in (("actors", "actor", ACTOR_COLUMNS), ("roles", "roles", ("phrase", "code"))):
+        rows = data.get(key) or []
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise DictionaryError(f"`{key}` must be a list of mappings", source=source)
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="raise", lineterminator="\n")
+        writer.writeheader()
+        for number, row in enumerate(rows, start=1):
+            unknown = set(row) - set(columns)
+            if unknown:
+                raise DictionaryError(f"{key} entry {number}: unknown keys {sorted(unknown)}", source=source)
+            writer.writerow(
+                {
+                    k: "|".join(v) if isinstance(v, list) else ("" if v is None else str(v))
+                    for k, v in row.items()
+                }
+            )
+        tables[kind] = out.getvalue()
+    return tables
