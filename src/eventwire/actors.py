@@ -82,6 +82,15 @@ SPORTS = re.compile(
     re.I,
 )
 US_STATE_CONTEXT = re.compile(r"^\s*state\b", re.I)
+# Country or capital names that are also US states, and words that show the state is meant.
+US_STATE_CLUES = {
+    "georgia": re.compile(
+        r"\b(?:Atlanta|Savannah|Peach State|county|counties|governor|state senate|state house)\b", re.I
+    ),
+    "washington": re.compile(
+        r"\b(?:Seattle|Spokane|Olympia|Tacoma|county|state senate|state legislature)\b", re.I
+    ),
+}
 
 
 @dataclass(slots=True)
@@ -247,7 +256,8 @@ def _named(
             # "Netanyahu's dissatisfaction", "Moscow's position": the actor is the possessor, not the phrase.
             start, end = _bounds(ent, article.text)
             phrase = ent
-        if ent.label_ == "GPE":
+        # A country the tagger took for a person ("Jordan condemned it") is handled as a country below.
+        if ent.label_ == "GPE" or dicts.normalise(ent.text) in d.country_names:
             continue
         entries = d.lookup(ent.text)
         if entries:
@@ -443,10 +453,13 @@ def _acts(token: Token) -> bool:
 
 
 def _us_state(phrase: Span) -> bool:
-    """Whether a place name is a US state here ("Washington state", "the state of Georgia")."""
+    """Whether a place name is a US state here ("Washington state", "the state of Georgia", Georgia and Atlanta)."""
     after = phrase.doc[phrase.end : phrase.end + 1].text
     before = phrase.doc[max(0, phrase.start - 2) : phrase.start].text.lower()
-    return bool(US_STATE_CONTEXT.match(after)) or before.endswith("state of")
+    if US_STATE_CONTEXT.match(after) or before.endswith("state of"):
+        return True
+    clues = US_STATE_CLUES.get(phrase.text.lower())
+    return bool(clues and clues.search(phrase.sent.text))
 
 
 def _sectors(code: str | None, country: str | None) -> list[str]:

@@ -143,12 +143,24 @@ def read_agents(text: str, source: str) -> list[dict[str, str]]:
         phrase_part = _CODE_BLOCK.sub("", body)
         plurals = re.search(r"\{([^}]*)\}", phrase_part)
         phrase = words(re.sub(r"\{[^}]*\}", "", phrase_part))
+        # PETRARCH's rule: no braces, a regular plural; `{}`, none; `{A, B}`, exactly those.
         forms = [phrase]
-        if plurals is not None:
-            forms += [words(p) for p in plurals.group(1).split(",") if p.strip()] or [f"{phrase}s"]
+        if plurals is None:
+            forms.append(_plural(phrase))
+        else:
+            forms += [words(p) for p in plurals.group(1).split(",") if p.strip()]
         for form in forms:
             rows += [{"phrase": f.lower(), "code": code} for f in _expand(form, macros)]
     return rows
+
+
+def _plural(phrase: str) -> str:
+    """The regular English plural of a phrase's last word."""
+    if re.search(r"(?:s|x|z|ch|sh)$", phrase, re.I):
+        return phrase + "ES"
+    if re.search(r"[^aeiou]y$", phrase, re.I):
+        return phrase[:-1] + "IES"
+    return phrase + "S"
 
 
 def _expand(phrase: str, macros: dict[str, list[str]]) -> list[str]:

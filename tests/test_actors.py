@@ -1,0 +1,216 @@
+"""Actors: recognition, dated roles, metonymy, coreference, uncoded actors and user dictionaries, on real parses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from eventwire.actors import ActorStage
+from eventwire.model import ActorMention, Article, Source
+from eventwire.pipeline import Pipeline
+
+PEOPLE = """name,aliases,country,code,role,start,end,kind
+Benjamin Netanyahu,Netanyahu,ISR,ISRGOV,Prime Minister,2009-03-31,2021-06-13,person
+Benjamin Netanyahu,Netanyahu,ISR,ISROPP,Leader of the Opposition,2021-06-13,2022-12-29,person
+Benjamin Netanyahu,Netanyahu,ISR,ISRGOV,Prime Minister,2022-12-29,,person
+Dmitry Medvedev,Medvedev,RUS,RUSGOV,President,2008-05-07,2012-05-07,person
+Dmitry Medvedev,Medvedev,RUS,RUSGOV,Prime Minister,2012-05-08,2020-01-15,person
+"""
+
+
+@pytest.fixture(scope="module")
+def people(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small user dictionary of people with dated roles (independent of the shipped tables)."""
+    path = tmp_path_factory.mktemp("dicts") / "people.csv"
+    path.write_text(PEOPLE, encoding="utf-8")
+    return path
+
+
+def _actors(
+    pipeline: Pipeline, text: str, date: str | None = "2023-12-10", extra: tuple[Path, ...] = ()
+) -> list[ActorMention]:
+    """The actors the real pipeline finds in a text published on a date, with optional user dictionaries."""
+    stage = ActorStage([str(p) for p in extra])
+    custom = Pipeline(pipeline.config, stages=(pipeline.stages[0], stage))
+    custom._nlp = pipeline.nlp  # share the loaded model
+    article = Article(
+        "a", text, None, dt.date.fromisoformat(date) if date else None, None, 0, Source("t", "text")
+    )
+    (result,) = custom.annotate([article])
+    assert isinstance(result, Article)
+    for actor in result.actors:
+        assert text[actor.span.start : actor.span.end] == actor.span.text
+    return result.actors
+
+
+def _codes(actors: list[ActorMention]) -> dict[str, str | None]:
+    """Mention text → code."""
+    return {a.span.text: a.code for a in actors}
+
+
+@pytest.mark.parametrize(
+    ("date", "code"),
+    [("2023-12-10", "ISRGOV"), ("2022-07-01", "ISROPP"), ("2015-01-01", "ISRGOV"), ("2005-06-01", "ISRELI")],
+)
+def test_dated_roles(pipeline: Pipeline, people: Path, date: str, code: str) -> None:
+    """The article's date decides Netanyahu's code: PM, opposition leader, PM again; an elite before office."""
+    actors = _actors(pipeline, "Netanyahu met the French foreign minister in Paris.", date, (people,))
+    assert _codes(actors)["Netanyahu"] == code
+
+
+def test_medvedev_in_2010(pipeline: Pipeline, people: Path) -> None:
+    """Medvedev is Russia's government (as president) in 2010."""
+    assert (
+        _codes(_actors(pipeline, "Dmitry Medvedev criticised NATO.", "2010-04-01", (people,)))[
+            "Dmitry Medvedev"
+        ]
+        == "RUSGOV"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "code"),
+    [
+        ("Moscow said the sanctions were illegal.", "Moscow", "RUSGOV"),
+        ("Washington imposed new sanctions on Tehran.", "Washington", "USAGOV"),
+        ("The Kremlin rejected the proposal on Monday.", "Kremlin", "RUSGOV"),
+        ("He criticised Tel Aviv’s actions in Gaza.", "Tel Aviv", "ISRGOV"),
+        ("Downing Street declined to comment.", "Downing Street", "GBRGOV"),
+    ],
+)
+def test_metonymy(pipeline: Pipeline, text: str, mention: str, code: str) -> None:
+    """A capital or seat of government that acts or is acted upon is that country's government."""
+    assert _codes(_actors(pipeline, text))[mention] == code
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Thousands of people marched in Moscow on Saturday.", "Moscow"),
+        ("The delegation flew from Washington to Brussels overnight.", "Washington"),
+        ("Talks were held in Tehran last week.", "Tehran"),
+    ],
+)
+def test_places_are_not_metonyms(pipeline: Pipeline, text: str, place: str) -> None:
+    """A capital named as where something happened is a place, not an actor."""
+    assert place not in _codes(_actors(pipeline, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Jordan scored twice in the second half as the hosts won 3-1.", "Jordan"),
+        ("France beat England 2-1 in the cup final on Sunday.", "France"),
+        ("Officials in Atlanta said Georgia would certify the county results.", "Georgia"),
+        ("Washington state officials said the wildfire was contained.", "Washington"),
+    ],
+)
+def test_names_that_are_not_those_actors(pipeline: Pipeline, text: str, name: str) -> None:
+    """Sports teams and US states named like countries or capitals are not those countries' actors."""
+    codes = _codes(_actors(pipeline, text))
+    assert not any(
+        name in mention and code and code[:3] in ("JOR", "FRA", "GEO", "USA")
+        for mention, code in codes.items()
+    ), codes
+
+
+def test_country_named_as_an_actor(pipeline: Pipeline) -> None:
+    """Georgia the country, acting, is GEO; Jordan acting in politics is JOR."""
+    codes = _codes(
+        _actors(pipeline, "Georgia accused Russia of occupying its territory, and Jordan condemned it.")
+    )
+    assert codes["Georgia"] == "GEO"
+    assert codes["Russia"] == "RUS"
+    assert codes["Jordan"] == "JOR"
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "code"),
+    [
+        ("Israeli media reported the talks.", "Israeli media", "ISRMED"),
+        ("The Russian side expressed its readiness to help.", "Russian side", "RUSGOV"),
+        ("Syrian troops shelled the town.", "Syrian troops", "SYRMIL"),
+        ("Iraqi security forces arrested four men.", "Iraqi security forces", "IRQCOP"),
+        (
+            "The first deputy permanent representative of Russia to the UN spoke.",
+            "first deputy permanent representative",
+            "RUSGOV",
+        ),
+    ],
+)
+def test_country_and_role_words(pipeline: Pipeline, text: str, mention: str, code: str) -> None:
+    """A role word with a country word (a demonym, or "of Russia") codes country and sector."""
+    assert _codes(_actors(pipeline, text))[mention] == code
+
+
+def test_unknown_actor_is_kept_uncoded(pipeline: Pipeline) -> None:
+    """An actor that cannot be coded is still emitted, with its head noun and whatever role the text gives."""
+    actors = _actors(pipeline, "Protesters blocked the road, and Zorvan Kettle praised them.")
+    by_text = {a.span.text: a for a in actors}
+    assert by_text["Protesters"].code is None
+    assert by_text["Protesters"].sectors == ["CVL"]
+    assert by_text["Zorvan Kettle"].code is None
+    assert by_text["Zorvan Kettle"].via == "uncoded"
+    assert by_text["Zorvan Kettle"].head == "Zorvan Kettle"
+
+
+def test_coreference_in_the_seed_style(pipeline: Pipeline) -> None:
+    """Surnames, pronouns, "the diplomat" and "the two leaders" take the codes of the actors they refer to."""
+    text = (
+        "Israeli Prime Minister Yair Dalet spoke by phone with Russian President Ivan Korin. "
+        "The conversation between the two leaders focused on Gaza. "
+        "Dalet later criticised Moscow. "
+        "The envoy of Russia to the UN, Oleg Sarin, condemned Israel. He announced new measures. "
+        "The diplomat added that the talks would continue."
+    )
+    actors = _actors(pipeline, text)
+    codes = [(a.span.text, a.code) for a in actors]
+    assert ("Israeli Prime Minister Yair Dalet", "ISRGOV") in codes
+    assert ("Russian President Ivan Korin", "RUSGOV") in codes
+    assert {c for t, c in codes if t == "two leaders"} == {"ISRGOV", "RUSGOV"}
+    assert ("Dalet", "ISRGOV") in codes
+    assert ("Oleg Sarin", "RUSGOV") in codes
+    assert ("He", "RUSGOV") in codes
+    assert ("diplomat", "RUSGOV") in codes
+
+
+def test_shared_surname_of_unknown_people_stays_apart(pipeline: Pipeline) -> None:
+    """A surname refers back only to a person whose full name ends with it."""
+    text = "Russian President Ivan Korin met Mark Dalet. Korin said little."
+    codes = [(a.span.text, a.code) for a in _actors(pipeline, text)]
+    assert ("Korin", "RUSGOV") in codes
+    assert ("Mark Dalet", None) in codes
+
+
+def test_user_dictionary_overrides_and_extends(pipeline: Pipeline, tmp_path: Path) -> None:
+    """A user YAML dictionary adds actors and role words and overrides shipped meanings."""
+    path = tmp_path / "mine.yaml"
+    path.write_text(
+        "actors:\n"
+        "  - name: Northern Alliance of Testland\n    aliases: [NATL]\n    code: TSTREB\n"
+        "  - name: Kremlin\n    code: RUSSPY\n"
+        "roles:\n  - phrase: frobnicator\n    code: BUS\n",
+        encoding="utf-8",
+    )
+    codes = _codes(
+        _actors(
+            pipeline,
+            "NATL attacked a convoy. The Kremlin denied it. Russian frobnicators objected.",
+            extra=(path,),
+        )
+    )
+    assert codes["NATL"] == "TSTREB"
+    assert codes["Kremlin"] == "RUSSPY"
+    assert codes["Russian frobnicators"] == "RUSBUS"
+
+
+def test_actor_stage_pickles_without_dictionaries() -> None:
+    """The stage crosses process boundaries as its dictionary paths and reloads them lazily."""
+    import pickle
+
+    stage = ActorStage(["mine.csv"])
+    copy = pickle.loads(pickle.dumps(stage))
+    assert copy.extra == ("mine.csv",)
+    assert copy._dictionaries is None
