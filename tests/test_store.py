@@ -67,7 +67,14 @@ def test_schema_version_of_read_only_open(tmp_path: Path) -> None:
     Store(path).close()
     with Store(path, read_only=True) as store:
         assert store.schema_version() == len(MIGRATIONS)
-        assert store.counts() == {"articles": 0, "sources": 0, "sentences": 0, "entities": 0, "errors": 0}
+        assert store.counts() == {
+            "articles": 0,
+            "sources": 0,
+            "sentences": 0,
+            "entities": 0,
+            "actors": 0,
+            "errors": 0,
+        }
 
 
 def test_atomic_block_rolls_back_on_exception(store: Store) -> None:
@@ -79,7 +86,14 @@ def test_atomic_block_rolls_back_on_exception(store: Store) -> None:
         store.con.execute("INSERT INTO sentences VALUES ('x', 0, 0, 0, 4, 'text')")
         assert store.counts()["articles"] == 1
         raise RuntimeError("boom")
-    assert store.counts() == {"articles": 0, "sources": 0, "sentences": 0, "entities": 0, "errors": 0}
+    assert store.counts() == {
+        "articles": 0,
+        "sources": 0,
+        "sentences": 0,
+        "entities": 0,
+        "actors": 0,
+        "errors": 0,
+    }
     with store.atomic():
         store.con.execute("INSERT INTO sentences VALUES ('y', 0, 0, 0, 4, 'text')")
     assert store.counts()["sentences"] == 1
@@ -95,7 +109,14 @@ def test_write_is_atomic(store: Store, pipeline: Pipeline) -> None:
     )
     with pytest.raises(duckdb.Error):
         store.write(batch)
-    assert store.counts() == {"articles": 0, "sources": 0, "sentences": 0, "entities": 0, "errors": 0}
+    assert store.counts() == {
+        "articles": 0,
+        "sources": 0,
+        "sentences": 0,
+        "entities": 0,
+        "actors": 0,
+        "errors": 0,
+    }
     assert store.known_ids([article.id]) == set()
 
 
@@ -204,3 +225,43 @@ def test_error_of_a_document_stored_later_is_resolved(store: Store) -> None:
     assert store.failures(resolved=True) == [failure]
     store.write(Batch([], [], [failure]))
     assert store.failures() == [failure]
+
+
+def test_migration_2_upgrades_a_version_1_file(tmp_path: Path) -> None:
+    """A store made before the actors table existed gains it on open, keeping its rows; the upgrade is recorded."""
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+        "applied_at TIMESTAMPTZ NOT NULL)"
+    )
+    con.execute(MIGRATIONS[0].sql)
+    con.execute("INSERT INTO schema_migrations VALUES (1, 'v1', now())")
+    con.execute(
+        "INSERT INTO errors VALUES ('k', 'a.txt', NULL, 'read', 'EW101', 'error', 'empty', NULL, now(), now(), "
+        "1, NULL)"
+    )
+    con.close()
+    with Store(path) as store:
+        assert store.schema_version() == 2
+        assert store.counts()["actors"] == 0
+        assert store.counts()["errors"] == 1
+
+
+def test_actors_round_trip(store: Store) -> None:
+    """Actor mentions written with their article read back equal."""
+    from eventwire.model import ActorMention, Span
+
+    text = "Moscow said no."
+    article = Article("0123456789abcdef", text, None, None, None, 0, Source("a.txt", "text"))
+    article.actors = [
+        ActorMention(
+            0, 0, Span(0, 6, "Moscow"), "RUSGOV", "Moscow", "RUS", ["GOV"], None, "Moscow", "metonymy"
+        )
+    ]
+    store.write(Batch([article], [(article.id, article.source)], []))
+    stored = store.get_article(article.id)
+    assert stored is not None
+    assert stored.actors == article.actors

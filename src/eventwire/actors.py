@@ -370,7 +370,9 @@ def _apposed(ent: Span, found: list[_Found]) -> _Found | None:
     # The parser may attach the name to the last noun before it ("… of Russia to the UN, X"): climb to the phrase.
     for _ in range(4):
         for mention in reversed(found):
-            if mention.code and mention.start <= head.idx < mention.end:
+            # A name stands in apposition to a person or a title, not to an organisation or a country.
+            titled = mention.person or mention.via == "role"
+            if mention.code and titled and mention.start <= head.idx < mention.end:
                 return mention
         if head.head is head:
             break

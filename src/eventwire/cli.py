@@ -465,7 +465,7 @@ def _print_summary(summary: IngestSummary, db: Path) -> None:
     out.print(
         f"read {summary.read} · new {summary.new} · duplicate {summary.duplicate} · failed {summary.failed} · "
         f"warnings {summary.warnings} · sentences {summary.sentences} · entities {summary.entities} · "
-        f"{summary.seconds:.1f} s ({rate:.1f} documents/s) → {db}"
+        f"actors {summary.actors} ({summary.coded} coded) · {summary.seconds:.1f} s ({rate:.1f} documents/s) → {db}"
     )
     for failure in summary.failures:
         err.print(Text(f"failed: {_where(failure)}: {failure.reason} [{failure.code}]"))
@@ -497,7 +497,7 @@ def _find_article(store: Store, prefix: str) -> Article:
 
 
 def _print_article(article: Article, sources: list[str]) -> None:
-    """An article for reading in a terminal: header, numbered sentences, entities."""
+    """An article for reading in a terminal: header, numbered sentences, entities, actors."""
     out.print(Text(article.title or "(no title)", style="bold"))
     out.print(
         f"id {article.id} · date {article.date or 'unknown'}"
@@ -518,6 +518,19 @@ def _print_article(article: Article, sources: list[str]) -> None:
         for entity in article.entities:
             table.add_row(
                 str(entity.sentence), entity.label, entity.span.text, f"{entity.span.start}-{entity.span.end}"
+            )
+        out.print(table)
+    if article.actors:
+        table = Table("sentence", "text", "code", "actor", "how", "chars", title="actors")
+        for actor in article.actors:
+            code = Text(actor.code) if actor.code else Text("uncoded", style="yellow")
+            table.add_row(
+                str(actor.sentence),
+                actor.span.text,
+                code,
+                actor.name or "",
+                actor.via or "",
+                f"{actor.span.start}-{actor.span.end}",
             )
         out.print(table)
 

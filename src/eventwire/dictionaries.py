@@ -243,7 +243,16 @@ def _load_roles(d: Dictionaries, text: str, source: str, override: bool) -> None
 
 def _load_actors(d: Dictionaries, text: str, source: str, kind: str, override: bool) -> None:
     """People, organisations or metonyms: every row one stint, rows of one actor merged."""
-    parsed = [(actor_entry(row, kind, source, line), row) for line, row in _rows(text, source)]
+    _add_actors(d, _parse_actors(text, source, kind), override)
+
+
+def _parse_actors(text: str, source: str, kind: str) -> list[tuple[ActorEntry, dict[str, str]]]:
+    """A table's rows as one-stint entries, each with its row."""
+    return [(actor_entry(row, kind, source, line), row) for line, row in _rows(text, source)]
+
+
+def _add_actors(d: Dictionaries, parsed: list[tuple[ActorEntry, dict[str, str]]], override: bool) -> None:
+    """Entries of the same actor merged (stints and aliases), then indexed."""
     aliases: dict[tuple[str, str, str | None], set[str]] = {}
     for entry, row in parsed:
         aliases.setdefault((entry.name, entry.kind, entry.country), set()).update(
@@ -286,8 +295,15 @@ def shipped() -> Dictionaries:
 def load(extra: Sequence[str | Path]) -> Dictionaries:
     """The shipped dictionaries extended, and overridden where names coincide, by the user's files."""
     d = Dictionaries()
+    # Rows of one actor may be spread over several shipped tables (an EU official in two people tables).
+    shipped_actors: list[tuple[ActorEntry, dict[str, str]]] = []
     for kind, name, text in _shipped_tables():
-        _load_table(d, kind, text, f"eventwire/data/actors/{name}", override=False)
+        source = f"eventwire/data/actors/{name}"
+        if kind in ("countries", "roles"):
+            _load_table(d, kind, text, source, override=False)
+        else:
+            shipped_actors += _parse_actors(text, source, kind)
+    _add_actors(d, shipped_actors, override=False)
     for path in extra:
         _load_user_file(d, Path(path))
     return d

@@ -35,6 +35,8 @@ class IngestSummary:
     warnings: int = 0
     sentences: int = 0
     entities: int = 0
+    actors: int = 0
+    coded: int = 0
     seconds: float = 0.0
     failures: list[Failure] = field(default_factory=list)
 
@@ -99,6 +101,8 @@ def _process(
         summary.new += 1
         summary.sentences += len(result.sentences)
         summary.entities += len(result.entities)
+        summary.actors += len(result.actors)
+        summary.coded += sum(1 for a in result.actors if a.code)
         batch.articles.append(result)
         batch.sources.append((result.id, result.source))
         batch.failures.extend(_warnings(result))

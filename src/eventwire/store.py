@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from .model import Article, Entity, Failure, Sentence, Source, Span
+from .model import ActorMention, Article, Entity, Failure, Sentence, Source, Span
 
 LOGGER = logging.getLogger(__name__)
 
@@ -98,6 +98,29 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        2,
+        "actors",
+        """
+        CREATE TABLE actors (
+            article_id VARCHAR NOT NULL,
+            idx INTEGER NOT NULL,
+            sentence_idx INTEGER NOT NULL,
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            text VARCHAR NOT NULL,
+            code VARCHAR,
+            name VARCHAR,
+            country VARCHAR,
+            sectors VARCHAR[] NOT NULL,
+            wikidata VARCHAR,
+            head VARCHAR,
+            via VARCHAR,
+            PRIMARY KEY (article_id, idx)
+        );
+        CREATE INDEX actors_code ON actors (code);
+        """,
+    ),
 )
 
 # Arrow schemas of the rows written per batch; column names and order match the tables above.
@@ -147,6 +170,23 @@ _ROW_SCHEMAS: dict[str, pa.Schema] = {
             ("start_char", pa.int32()),
             ("end_char", pa.int32()),
             ("text", pa.string()),
+        ]
+    ),
+    "actors": pa.schema(
+        [
+            ("article_id", pa.string()),
+            ("idx", pa.int32()),
+            ("sentence_idx", pa.int32()),
+            ("start_char", pa.int32()),
+            ("end_char", pa.int32()),
+            ("text", pa.string()),
+            ("code", pa.string()),
+            ("name", pa.string()),
+            ("country", pa.string()),
+            ("sectors", pa.list_(pa.string())),
+            ("wikidata", pa.string()),
+            ("head", pa.string()),
+            ("via", pa.string()),
         ]
     ),
 }
@@ -239,6 +279,7 @@ class Store:
             "sources": [_source_row(i, s, now) for i, s in batch.sources],
             "sentences": [_sentence_row(a.id, s) for a in batch.articles for s in a.sentences],
             "entities": [_entity_row(a.id, e) for a in batch.articles for e in a.entities],
+            "actors": [_actor_row(a.id, m) for a in batch.articles for m in a.actors],
         }
         with self.atomic():
             for name, rows in tables.items():
@@ -304,7 +345,7 @@ class Store:
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables."""
         out = {}
-        for table in ("articles", "sources", "sentences", "entities", "errors"):
+        for table in ("articles", "sources", "sentences", "entities", "actors", "errors"):
             row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
             out[table] = int(row[0]) if row else 0
         return out
@@ -381,6 +422,14 @@ class Store:
             for i, si, lab, s, e, t in self.con.execute(
                 "SELECT idx, sentence_idx, label, start_char, end_char, text FROM entities WHERE article_id = ? "
                 "ORDER BY idx",
+                [article_id],
+            ).fetchall()
+        ]
+        article.actors = [
+            ActorMention(i, si, Span(s, e, t), code, name, country, list(sectors), wikidata, head, via)
+            for i, si, s, e, t, code, name, country, sectors, wikidata, head, via in self.con.execute(
+                "SELECT idx, sentence_idx, start_char, end_char, text, code, name, country, sectors, wikidata, head, "
+                "via FROM actors WHERE article_id = ? ORDER BY idx",
                 [article_id],
             ).fetchall()
         ]
@@ -486,4 +535,23 @@ def _entity_row(article_id: str, entity: Entity) -> dict[str, Any]:
         "start_char": entity.span.start,
         "end_char": entity.span.end,
         "text": entity.span.text,
+    }
+
+
+def _actor_row(article_id: str, actor: ActorMention) -> dict[str, Any]:
+    """An actor mention as a row of `actors`."""
+    return {
+        "article_id": article_id,
+        "idx": actor.index,
+        "sentence_idx": actor.sentence,
+        "start_char": actor.span.start,
+        "end_char": actor.span.end,
+        "text": actor.span.text,
+        "code": actor.code,
+        "name": actor.name,
+        "country": actor.country,
+        "sectors": actor.sectors,
+        "wikidata": actor.wikidata,
+        "head": actor.head,
+        "via": actor.via,
     }
