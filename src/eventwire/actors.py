@@ -197,13 +197,27 @@ def _sentence_index(starts: list[int], char: int) -> int:
 
 def _phrases(sent: Span) -> list[Span]:
     """Candidate actor phrases of a sentence: noun chunks and named entities outside them, in text order."""
-    chunks = list(sent.noun_chunks)
+    chunks = [c for c in _doc_cache(sent.doc, "chunks") if sent.start <= c.start < sent.end]
     extra = [
         e
-        for e in sent.ents
+        for e in _span_ents(sent)
         if e.label_ in NAMED_LABELS and not any(c.start <= e.start and e.end <= c.end for c in chunks)
     ]
     return sorted([*chunks, *extra], key=lambda s: s.start)
+
+
+def _doc_cache(doc: Doc, what: str) -> list[Span]:
+    """A document's noun chunks or entities, computed once: spaCy recomputes them for every span asking."""
+    key = f"eventwire_{what}"
+    if key not in doc.user_data:
+        doc.user_data[key] = list(doc.noun_chunks) if what == "chunks" else list(doc.ents)
+    cached: list[Span] = doc.user_data[key]
+    return cached
+
+
+def _span_ents(span: Span) -> list[Span]:
+    """The named entities inside a span."""
+    return [e for e in _doc_cache(span.doc, "ents") if span.start <= e.start and e.end <= span.end]
 
 
 def _resolve(
@@ -251,7 +265,7 @@ def _named(
     found: list[_Found],
 ) -> _Found | None:
     """A phrase coded through a name it contains: a person, an organisation, a metonym, a country or a seat."""
-    for ent in (e for e in phrase.ents if e.label_ in ("PERSON", "ORG", "FAC", "GPE")):
+    for ent in (e for e in _span_ents(phrase) if e.label_ in ("PERSON", "ORG", "FAC", "GPE")):
         if ent.root.i != phrase.root.i and ent.root.dep_ == "poss":
             # "Netanyahu's dissatisfaction", "Moscow's position": the actor is the possessor, not the phrase.
             start, end = _bounds(ent, article.text)
@@ -420,7 +434,7 @@ def _country_of(phrase: Span, d: dicts.Dictionaries) -> str | None:
         iso3 = d.demonyms.get(key) or d.country_names.get(key) or _dictionary_country(key, d)
         if iso3:
             return iso3
-    for ent in phrase.ents:
+    for ent in _span_ents(phrase):
         key = dicts.normalise(ent.text)
         iso3 = d.demonyms.get(key) or d.country_names.get(key)
         if iso3 and ent.root.i != phrase.root.i:

@@ -121,6 +121,7 @@ class Dictionaries:
         return sorted({*self.names, *self.country_names, *self.demonyms, *self.seats, *self.roles})
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalise(text: str) -> str:
     """Text as dictionaries index it: no accents, case or leading article, single spaces, no possessive.
 
