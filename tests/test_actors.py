@@ -214,3 +214,20 @@ def test_actor_stage_pickles_without_dictionaries() -> None:
     copy = pickle.loads(pickle.dumps(stage))
     assert copy.extra == ("mine.csv",)
     assert copy._dictionaries is None
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "code"),
+    [
+        ("A Syrian opposition figure said the talks had failed.", "Syrian opposition figure", "SYROPP"),
+        ("Police sources in Kenya said two men were held.", "Police sources", None),
+        ("An Iraqi police source said the blast killed four.", "Iraqi police source", "IRQCOP"),
+    ],
+)
+def test_role_in_the_modifier_of_a_member_noun(
+    pipeline: Pipeline, text: str, mention: str, code: str | None
+) -> None:
+    """ "An opposition figure", "a police source": the role word modifies a noun for a member or voice."""
+    actors = {a.span.text: a for a in _actors(pipeline, text)}
+    assert actors[mention].code == code
+    assert actors[mention].sectors

@@ -56,6 +56,25 @@ PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her"})
 GROUP_PRONOUNS = frozenset({"they", "them", "their"})
 # "the two leaders", "both sides", "the parties": the last two actors of the article, together.
 PAIR_HEADS = frozenset({"leaders", "sides", "parties", "presidents", "men", "countries", "governments"})
+# Nouns for a member or voice of a group, whose role comes from their modifier ("opposition figure").
+MEMBER_NOUNS = frozenset(
+    {
+        "figure",
+        "member",
+        "leader",
+        "official",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "commander",
+        "chief",
+        "head",
+        "source",
+        "activist",
+        "representative",
+        "supporter",
+    }
+)
 # Role words that mean nothing without a country or an antecedent: never an uncoded actor on their own.
 VAGUE_ROLES = frozenset(
     {
@@ -422,7 +441,14 @@ def _role_code(phrase: Span, d: dicts.Dictionaries) -> str | None:
         if code:
             return code
     lemma = d.roles.get(phrase.root.lemma_.lower())
-    return lemma
+    if lemma or phrase.root.lemma_.lower() not in MEMBER_NOUNS:
+        return lemma
+    # "an opposition figure", "a rebel commander", "police sources": the role is in the modifier.
+    for token in reversed([t for t in phrase if t.i < phrase.root.i]):
+        code = d.roles.get(token.lower_) or d.roles.get(token.lemma_.lower())
+        if code:
+            return code
+    return None
 
 
 def _country_of(phrase: Span, d: dicts.Dictionaries) -> str | None:
