@@ -220,7 +220,7 @@ def test_actor_stage_pickles_without_dictionaries() -> None:
     ("text", "mention", "code"),
     [
         ("A Syrian opposition figure said the talks had failed.", "Syrian opposition figure", "SYROPP"),
-        ("Police sources in Kenya said two men were held.", "Police sources", None),
+        ("Police sources in Kenya said two men were held.", "Police sources", "KENCOP"),
         ("An Iraqi police source said the blast killed four.", "Iraqi police source", "IRQCOP"),
     ],
 )
@@ -231,3 +231,26 @@ def test_role_in_the_modifier_of_a_member_noun(
     actors = {a.span.text: a for a in _actors(pipeline, text)}
     assert actors[mention].code == code
     assert actors[mention].sectors
+
+
+def test_domestic_actors_take_the_country_of_the_article(pipeline: Pipeline) -> None:
+    """ "Police" and "the government" without a country word take the country the article is about."""
+    text = (
+        "Madagascar's capital was calm on Tuesday. Police fired tear gas at protesters near the stadium, "
+        "and the government imposed a curfew. Malagasy officials blamed the opposition."
+    )
+    codes = [(a.span.text, a.code, a.via) for a in _actors(pipeline, text)]
+    assert ("Police", "MDGCOP", "context") in codes
+    assert ("protesters", "MDGCVL", "context") in codes
+    assert ("government", "MDGGOV", "context") in codes
+    assert ("Malagasy officials", "MDGGOV", "role") in codes
+
+
+def test_no_country_no_guess(pipeline: Pipeline) -> None:
+    """Without any country in the article, domestic actors stay uncoded (vague ones are not emitted)."""
+    codes = [
+        (a.span.text, a.code)
+        for a in _actors(pipeline, "Police fired tear gas at protesters. Officials said.")
+    ]
+    assert ("Police", None) in codes and ("protesters", None) in codes
+    assert not any(text == "Officials" for text, _ in codes)

@@ -224,3 +224,26 @@ def test_real_article_gold_still_matches_its_datasets(path: Path) -> None:
     except DatasetMissing as exc:
         pytest.skip(f"third-party corpora not available: {exc.reason}")
     assert all(not check_item(item) for item in resolved)
+
+
+def test_cut_keeps_records_inside_and_shifts_them() -> None:
+    """Cutting a parsed article to an item keeps the records inside it, with offsets counted from the cut."""
+    from eventwire.evaluation.evaluate import cut
+    from eventwire.model import ActorMention, Article, Entity, Quote, Source, Span
+
+    text = "Moscow said no. Kyiv said yes. Paris was silent."
+    article = Article("d", text, None, None, None, 0, Source("d", "gold"))
+    article.entities = [Entity(0, 0, "GPE", Span(0, 6, "Moscow")), Entity(1, 1, "GPE", Span(16, 20, "Kyiv"))]
+    article.actors = [ActorMention(0, 1, Span(16, 20, "Kyiv"), "UKRGOV")]
+    article.quotes = [
+        Quote(0, Span(26, 29, "yes"), "indirect", Span(16, 20, "Kyiv"), "UKRGOV", Span(0, 4, "Mosc"))
+    ]
+    part = cut(article, 16, 30)
+    assert part.text == "Kyiv said yes."
+    assert [(e.span.start, e.span.text) for e in part.entities] == [(0, "Kyiv")]
+    assert part.actors[0].span == Span(0, 4, "Kyiv")
+    assert part.quotes[0].span == Span(10, 13, "yes")
+    assert part.quotes[0].speaker == Span(0, 4, "Kyiv")
+    assert part.quotes[0].cue is None
+    for record in [*part.entities, *part.actors]:
+        assert part.text[record.span.start : record.span.end] == record.span.text

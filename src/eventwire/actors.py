@@ -192,6 +192,7 @@ def find_actors(article: Article, doc: Doc, d: dicts.Dictionaries) -> list[Actor
     """Every actor mention of a parsed article, in text order."""
     found: list[_Found] = []
     starts = [s.span.start for s in article.sentences]
+    context = context_country(doc, d)
     for sent in doc.sents:
         index = _sentence_index(starts, sent.start_char)
         sporty = bool(SPORTS.search(sent.text))
@@ -199,12 +200,27 @@ def find_actors(article: Article, doc: Doc, d: dicts.Dictionaries) -> list[Actor
         for phrase in _phrases(sent):
             if any(phrase.start_char < e and s < phrase.end_char for s, e in taken):
                 continue
-            for mention in _resolve(phrase, index, article, d, found, sporty):
+            for mention in _resolve(phrase, index, article, d, found, sporty, context):
                 found.append(mention)
                 taken.append((mention.start, mention.end))
     return [
         _mention(i, f, article) for i, f in enumerate(sorted(found, key=lambda f: (f.start, f.code or "")))
     ]
+
+
+def context_country(doc: Doc, d: dicts.Dictionaries) -> str | None:
+    """The country an article is about: the one its country names and demonyms name most
+    (the first named wins a tie). Domestic actors without a country word take it ("police", "the government")."""
+    counts: dict[str, int] = {}
+    for ent in _doc_cache(doc, "ents"):
+        # Any label: the tagger takes some countries for people ("Madagascar's capital").
+        if ent.label_ in NAMED_LABELS:
+            key = dicts.normalise(ent.text)
+            # Capitals are left out: "Washington state officials" says nothing of where the article is.
+            iso3 = d.country_names.get(key) or d.demonyms.get(key)
+            if iso3:
+                counts[iso3] = counts.get(iso3, 0) + 1
+    return max(counts, key=lambda c: counts[c]) if counts else None
 
 
 def _sentence_index(starts: list[int], char: int) -> int:
@@ -240,7 +256,13 @@ def _span_ents(span: Span) -> list[Span]:
 
 
 def _resolve(
-    phrase: Span, sentence: int, article: Article, d: dicts.Dictionaries, found: list[_Found], sporty: bool
+    phrase: Span,
+    sentence: int,
+    article: Article,
+    d: dicts.Dictionaries,
+    found: list[_Found],
+    sporty: bool,
+    context: str | None,
 ) -> list[_Found]:
     """The actor mentions a phrase holds (none, one, or two for "the two leaders")."""
     start, end = _bounds(phrase, article.text)
@@ -251,8 +273,8 @@ def _resolve(
         return _pronoun(phrase, start, end, sentence, found)
     if lower in PAIR_HEADS and _is_pair(phrase):
         return _pair(start, end, sentence, found)
-    named = _named(phrase, start, end, sentence, article, d, sporty, found)
-    role = named or _role(phrase, start, end, sentence, d, found)
+    named = _named(phrase, start, end, sentence, article, d, sporty, found, context)
+    role = named or _role(phrase, start, end, sentence, d, found, context)
     if role is None:
         return []
     if not role.words:
@@ -282,6 +304,7 @@ def _named(
     d: dicts.Dictionaries,
     sporty: bool,
     found: list[_Found],
+    context: str | None,
 ) -> _Found | None:
     """A phrase coded through a name it contains: a person, an organisation, a metonym, a country or a seat."""
     for ent in (e for e in _span_ents(phrase) if e.label_ in ("PERSON", "ORG", "FAC", "GPE")):
@@ -289,14 +312,15 @@ def _named(
             # "Netanyahu's dissatisfaction", "Moscow's position": the actor is the possessor, not the phrase.
             start, end = _bounds(ent, article.text)
             phrase = ent
-        # A country the tagger took for a person ("Jordan condemned it") is handled as a country below.
-        if ent.label_ == "GPE" or dicts.normalise(ent.text) in d.country_names:
+        # A country or demonym the tagger took for a person ("Jordan condemned it") is handled further on.
+        key = dicts.normalise(ent.text)
+        if ent.label_ == "GPE" or key in d.country_names or key in d.demonyms:
             continue
         entries = d.lookup(ent.text)
         if entries:
             return _from_entry(entries, phrase, start, end, sentence, article, d)
         if ent.label_ == "PERSON":
-            return _unknown_person(ent, phrase, start, end, sentence, d, found)
+            return _unknown_person(ent, phrase, start, end, sentence, d, found, context)
     text = article.text[start:end]
     entries = d.lookup(text)
     if entries:
@@ -346,10 +370,18 @@ def _from_entry(
 
 
 def _unknown_person(
-    ent: Span, phrase: Span, start: int, end: int, sentence: int, d: dicts.Dictionaries, found: list[_Found]
+    ent: Span,
+    phrase: Span,
+    start: int,
+    end: int,
+    sentence: int,
+    d: dicts.Dictionaries,
+    found: list[_Found],
+    context: str | None,
 ) -> _Found:
     """A person not in the dictionaries, coded from an earlier mention of the surname, the role phrase it is in
-    apposition to ("the envoy of Russia, X") or a title ("Russian President X"); otherwise kept uncoded."""
+    apposition to ("the envoy of Russia, X") or a title ("Russian President X", "King X" in the article's country);
+    otherwise kept uncoded."""
     earlier = _same_surname(dicts.normalise(ent.text), found)
     if earlier is not None:
         return _copy(earlier, start, end, sentence)
@@ -360,13 +392,16 @@ def _unknown_person(
         return named
     country = _country_of(phrase, d)
     role = _title_code(phrase, ent, d)
+    via = "role"
+    if role and not country and context:
+        country, via = context, "context"
     code = f"{country}{role}" if country and role else None
     return _Found(
         start,
         end,
         sentence,
         code,
-        "role" if code else "uncoded",
+        via if code else "uncoded",
         ent.text,
         country,
         [role] if role else [],
@@ -414,9 +449,16 @@ def _apposed(ent: Span, found: list[_Found]) -> _Found | None:
 
 
 def _role(
-    phrase: Span, start: int, end: int, sentence: int, d: dicts.Dictionaries, found: list[_Found]
+    phrase: Span,
+    start: int,
+    end: int,
+    sentence: int,
+    d: dicts.Dictionaries,
+    found: list[_Found],
+    context: str | None,
 ) -> _Found | None:
-    """A phrase headed by a role word: coded with its country, or through the article's earlier actors."""
+    """A phrase headed by a role word: coded with its country, through the article's earlier actors, or with the
+    country the article is about ("police" in a report from Madagascar); otherwise kept uncoded."""
     role = _role_code(phrase, d)
     if role is None:
         return None
@@ -424,11 +466,15 @@ def _role(
     head = phrase.root.text
     if country:
         return _Found(start, end, sentence, f"{country}{role}", "role", None, country, [role], head=head)
-    definite = phrase[0].lower_ == "the"
-    antecedent = _antecedent(found, role, phrase.text.lower()) if definite else None
-    if antecedent is not None:
-        return _copy(antecedent, start, end, sentence)
-    if phrase.root.lower_ in VAGUE_ROLES or not _acts(phrase.root):
+    if phrase[0].lower_ == "the":
+        antecedent = _antecedent(found, role, phrase.text.lower())
+        if antecedent is not None:
+            return _copy(antecedent, start, end, sentence)
+    if not _acts(phrase.root, role=True):
+        return None
+    if context:
+        return _Found(start, end, sentence, f"{context}{role}", "context", None, context, [role], head=head)
+    if phrase.root.lower_ in VAGUE_ROLES:
         return None
     return _Found(start, end, sentence, None, "uncoded", None, None, [role], head=head)
 
@@ -483,14 +529,15 @@ def _dictionary_country(key: str, d: dicts.Dictionaries) -> str | None:
     return country if len(codes) == 1 else None
 
 
-def _acts(token: Token) -> bool:
-    """Whether a noun stands where an actor acts or is acted upon, not where a place is (`in Moscow`)."""
+def _acts(token: Token, role: bool = False) -> bool:
+    """Whether a noun stands where an actor acts or is acted upon: for a place name not where a place is
+    (`in Moscow`); a role noun after any preposition is an actor (`fired at protesters`)."""
     while token.dep_ == "conj" and token.head is not token:
         token = token.head
     if token.dep_ in ACTOR_DEPS:
         return True
     if token.dep_ == "pobj":
-        return token.head.lower_ not in PLACE_PREPOSITIONS
+        return role or token.head.lower_ not in PLACE_PREPOSITIONS
     return False
 
 
@@ -563,19 +610,17 @@ def _pair(start: int, end: int, sentence: int, found: list[_Found]) -> list[_Fou
 
 
 def _antecedent(found: list[_Found], role: str, words: str) -> _Found | None:
-    """The latest coded actor a definite description can refer to: one whose title fits the description's family
-    ("the diplomat" → an ambassador), else the latest actor with this role, else the latest person."""
+    """The latest coded actor a definite description refers to: for a personal title ("the diplomat"), the latest
+    actor whose title fits it, else the latest person; otherwise the latest actor with the same role."""
     family = next((titles for noun, titles in ROLE_FAMILIES.items() if words.endswith(noun)), None)
     coded = [m for m in found if m.code]
     if family:
         fitting = [m for m in coded if any(title in m.words for title in family)]
-        if fitting:
-            return fitting[-1]
+        people = [m for m in coded if m.person]
+        candidates = fitting or people
+        return candidates[-1] if candidates else None
     same_role = [m for m in coded if m.code and m.code.endswith(role)]
-    if same_role and not family:
-        return same_role[-1]
-    people = [m for m in coded if m.person]
-    return people[-1] if people else (coded[-1] if coded else None)
+    return same_role[-1] if same_role else None
 
 
 def _copy(mention: _Found, start: int, end: int, sentence: int, via: str = "coreference") -> _Found:

@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from ..errors import DatasetMissing, EventwireError, RefMismatch, UsageError
-from ..model import Article, Source
+from ..model import Article, Source, Span
 from ..pipeline import Pipeline
-from .datasets import resolve
+from .datasets import documents, resolve
 from .gold import GoldItem
 from .scoring import Mismatch, Scores, score_item
 
@@ -44,12 +44,15 @@ class Evaluation:
 
 
 def evaluate(items: Iterable[GoldItem], pipeline: Pipeline, name: str = "gold") -> Evaluation:
-    """Run the pipeline on every gold item's text and score it; items whose text is unavailable are counted."""
+    """Run the pipeline on every gold item's text and score it; items whose text is unavailable are counted.
+
+    An item cut from a dataset document (a `ref`) is judged in its context: the whole document is parsed once and
+    the records that fall inside the item are kept, as an actor or a date needs the article around it.
+    """
     result = Evaluation(name)
     iterator = iter(_resolved(items, result))
     while batch := list(islice(iterator, BATCH)):
-        articles = pipeline.annotate([_article(item) for item in batch])
-        for item, article in zip(batch, articles, strict=True):
+        for item, article in zip(batch, _predict(batch, pipeline), strict=True):
             if isinstance(article, EventwireError):
                 _skip(result, f"pipeline failed: {article.reason}")
                 continue
@@ -58,6 +61,99 @@ def evaluate(items: Iterable[GoldItem], pipeline: Pipeline, name: str = "gold") 
             if item.split:
                 score_item(item, article, result.splits.setdefault(item.split, Scores()))
     return result
+
+
+def _predict(batch: list[GoldItem], pipeline: Pipeline) -> list[Article | EventwireError]:
+    """The pipeline's article for each item: of its own text, or of its document cut down to the item."""
+    documents: dict[tuple[str, str], Article] = {}
+    for item in batch:
+        if item.ref is not None:
+            key = (item.ref.dataset, item.ref.doc)
+            if key not in documents:
+                documents[key] = _document_article(item)
+    parsed_docs = dict(zip(documents, pipeline.annotate(list(documents.values())), strict=True))
+    own = [item for item in batch if item.ref is None]
+    parsed_own = dict(zip((i.id for i in own), pipeline.annotate([_article(i) for i in own]), strict=True))
+    out: list[Article | EventwireError] = []
+    for item in batch:
+        if item.ref is None:
+            out.append(parsed_own[item.id])
+            continue
+        parsed = parsed_docs[(item.ref.dataset, item.ref.doc)]
+        out.append(
+            parsed if isinstance(parsed, EventwireError) else cut(parsed, item.ref.start, item.ref.end)
+        )
+    return out
+
+
+def _document_article(item: GoldItem) -> Article:
+    """An unparsed article holding the whole dataset document an item was cut from."""
+    assert item.ref is not None
+    text = documents(item.ref.dataset)[item.ref.doc].text
+    return Article(
+        id=item.ref.doc,
+        text=text,
+        title=None,
+        date=item.date,
+        date_source="gold",
+        body_start=0,
+        source=Source(item.ref.doc, "gold"),
+    )
+
+
+def cut(article: Article, start: int, end: int) -> Article:
+    """The part of a parsed article between two offsets: its text, and the records inside it, offsets shifted."""
+    part = Article(
+        id=article.id,
+        text=article.text[start:end],
+        title=None,
+        date=article.date,
+        date_source=article.date_source,
+        body_start=0,
+        source=article.source,
+        pipeline=article.pipeline,
+    )
+    part.entities = [
+        replace(e, span=_shift(e.span, start)) for e in article.entities if _inside(e.span, start, end)
+    ]
+    part.actors = [
+        replace(a, span=_shift(a.span, start)) for a in article.actors if _inside(a.span, start, end)
+    ]
+    part.places = [
+        replace(p, span=_shift(p.span, start)) for p in article.places if _inside(p.span, start, end)
+    ]
+    part.dates = [
+        replace(d, span=_shift(d.span, start)) for d in article.dates if _inside(d.span, start, end)
+    ]
+    part.events = [
+        replace(e, trigger=_shift(e.trigger, start)) for e in article.events if _inside(e.trigger, start, end)
+    ]
+    part.quotes = [
+        replace(
+            q,
+            span=_shift(q.span, start),
+            speaker=_shift_inside(q.speaker, start, end),
+            cue=_shift_inside(q.cue, start, end),
+        )
+        for q in article.quotes
+        if _inside(q.span, start, end)
+    ]
+    return part
+
+
+def _inside(span: Span, start: int, end: int) -> bool:
+    """Whether a span lies between two offsets."""
+    return start <= span.start and span.end <= end
+
+
+def _shift(span: Span, start: int) -> Span:
+    """A span moved to offsets counted from `start`."""
+    return Span(span.start - start, span.end - start, span.text)
+
+
+def _shift_inside(span: Span | None, start: int, end: int) -> Span | None:
+    """A span moved to offsets counted from `start`, or None when it is absent or outside the cut."""
+    return _shift(span, start) if span is not None and _inside(span, start, end) else None
 
 
 def _resolved(items: Iterable[GoldItem], result: Evaluation) -> Iterator[GoldItem]:
