@@ -75,3 +75,24 @@ def test_ci_gates_the_in_repository_gold_set() -> None:
     floors = json.loads((ROOT / "eval" / "baseline.json").read_text(encoding="utf-8"))
     assert floors["eventwire-gold.jsonl"]
     assert all(0 < value <= 1 for value in floors["eventwire-gold.jsonl"].values())
+
+
+def test_every_data_file_ships_with_the_package() -> None:
+    """Each non-Python file under the package matches a package-data pattern, so a plain install has it."""
+    import fnmatch
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["eventwire"]
+    package = ROOT / "src" / "eventwire"
+    files = [
+        p.relative_to(package).as_posix()
+        for p in package.rglob("*")
+        if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts
+    ]
+    assert files
+    for name in files:
+        assert any(
+            fnmatch.fnmatchcase(name, pattern) and name.count("/") == pattern.count("/")
+            for pattern in patterns
+        ), name
