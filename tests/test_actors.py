@@ -254,3 +254,52 @@ def test_no_country_no_guess(pipeline: Pipeline) -> None:
     ]
     assert ("Police", None) in codes and ("protesters", None) in codes
     assert not any(text == "Officials" for text, _ in codes)
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "code"),
+    [
+        ("The Arab League condemned Israel on Monday.", "Israel", "ISR"),
+        ("The Security Council voted 13-2 to condemn Russia.", "Russia", "RUS"),
+        ("Iran defended the death penalty for the protesters.", "Iran", "IRN"),
+        ("Russia sold drones to Iran last year.", "Iran", "IRN"),
+        ("Iran fired missiles at Israel overnight.", "Israel", "ISR"),
+        ("South Sudan troops clashed with rebels.", "South Sudan troops", "SSDMIL"),
+        ("Russia's President Vladimir Putin met Xi Jinping.", "Russia's President Vladimir Putin", "RUSGOV"),
+        ("A former Russian president criticised the Kremlin.", "former Russian president", "RUSELI"),
+    ],
+)
+def test_findings_that_must_code(pipeline: Pipeline, text: str, mention: str, code: str) -> None:
+    """Targets after prepositions, votes with numbers, multi-word countries, possessive titles, former officials."""
+    assert _codes(_actors(pipeline, text, "2024-03-01"))[mention] == code
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Americans eat turkey at Thanksgiving.", "turkey"),
+        ("Secretary of State Antony Blinken visited Beijing.", "Beijing"),
+        ("New Mexico police arrested two men.", "MEX"),
+        ("Market forces pushed prices up in London.", "MIL"),
+    ],
+)
+def test_findings_that_must_not_code(pipeline: Pipeline, text: str, absent: str) -> None:
+    """Common nouns like country names, destinations of visits, and one word of a longer place name give no actor."""
+    actors = _actors(pipeline, text, "2024-03-01")
+    assert not any(
+        absent in (a.span.text, a.code or "", a.country or "") or (a.code or "").endswith(absent)
+        for a in actors
+    ), [(a.span.text, a.code) for a in actors]
+
+
+def test_description_does_not_fall_back_to_the_subject(pipeline: Pipeline) -> None:
+    """ "Netanyahu met the envoy": without an earlier envoy, the envoy is not Netanyahu."""
+    actors = _actors(pipeline, "Benjamin Netanyahu met the envoy in Jerusalem.", "2024-03-01")
+    assert {a.span.text: a.code for a in actors}.get("envoy") != "ISRGOV"
+
+
+def test_pronoun_after_a_title_refers_to_the_title(pipeline: Pipeline) -> None:
+    """ "The German chancellor said he…": he is the chancellor, not the earlier French president."""
+    text = "French President Emmanuel Macron spoke with the German chancellor. The German chancellor said he was ready."
+    codes = [(a.span.text, a.code) for a in _actors(pipeline, text, "2024-03-01")]
+    assert ("he", "DEUGOV") in codes

@@ -110,3 +110,21 @@ def test_later_stages_get_the_parsed_document(pipeline: Pipeline) -> None:
     assert isinstance(article, Article)
     assert article.metadata["roots"] == ["criticise", "welcome"]
     assert len(article.sentences) == 2
+
+
+def _fail_on_marker_stage(article: Article, doc: Doc) -> Article:
+    """A stage that fails on one document."""
+    if "MARKER" in article.text:
+        raise RuntimeError("cannot code this one")
+    return article
+
+
+def test_a_failing_stage_costs_only_its_document(pipeline: Pipeline) -> None:
+    """A stage raising on one article gives that article an error; the others of the batch are annotated."""
+    custom = Pipeline(pipeline.config, stages=(*pipeline.stages, _fail_on_marker_stage))
+    custom._nlp = pipeline.nlp
+    results = custom.annotate(
+        [_article("Rain in Oslo."), _article("A MARKER here."), _article("Sun in Rome.")]
+    )
+    assert [type(r).__name__ for r in results] == ["Article", "NlpError", "Article"]
+    assert "cannot code this one" in str(results[1])

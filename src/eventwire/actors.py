@@ -50,12 +50,68 @@ PLACE_PREPOSITIONS = frozenset(
         "south",
     }
 )
+# Prepositions after which even a country name is where something happens, not who is acted upon.
+LOCATIVE_PREPOSITIONS = frozenset(
+    {
+        "in",
+        "inside",
+        "within",
+        "throughout",
+        "across",
+        "near",
+        "around",
+        "outside",
+        "into",
+        "over",
+        "along",
+        "via",
+        "through",
+        "beyond",
+        "off",
+    }
+)
+# Verbs of travel: their object is a destination ("visited Beijing"), not a government.
+MOVEMENT_VERBS = frozenset({"visit", "tour", "leave", "reach", "enter", "arrive", "fly", "travel", "return"})
 # Argument positions in which a place name acts or is acted upon.
 ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "dobj", "dative", "agent", "attr", "appos"})
 PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her"})
 GROUP_PRONOUNS = frozenset({"they", "them", "their"})
 # "the two leaders", "both sides", "the parties": the last two actors of the article, together.
 PAIR_HEADS = frozenset({"leaders", "sides", "parties", "presidents", "men", "countries", "governments"})
+# Titles that name one person, so that "he" can refer back to "the German chancellor".
+PERSONAL_TITLES = frozenset(
+    {
+        "president",
+        "chancellor",
+        "minister",
+        "premier",
+        "leader",
+        "king",
+        "queen",
+        "emir",
+        "prince",
+        "sultan",
+        "secretary",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "diplomat",
+        "envoy",
+        "ambassador",
+        "representative",
+        "general",
+        "commander",
+        "governor",
+        "mayor",
+        "judge",
+        "prosecutor",
+        "senator",
+        "lawmaker",
+        "official",
+        "chief",
+        "head",
+    }
+)
 # Nouns for a member or voice of a group, whose role comes from their modifier ("opposition figure").
 MEMBER_NOUNS = frozenset(
     {
@@ -95,9 +151,14 @@ VAGUE_ROLES = frozenset(
         "crowd",
     }
 )
+# Words only sport uses, and a score ("3-1", not a year range) next to a word sport shares with politics.
 SPORTS = re.compile(
-    r"\b\d+\s*[-–]\s*\d+\b|\b(?:scored|scoring|equali[sz]ed|goalkeeper|striker|midfield|penalty|"
-    r"kick-off|half-time|league|cup final|match)\b",
+    r"\b(?:scored|scoring|equali[sz]ed|goalkeeper|striker|midfielder|kick-off|half-time|hat-trick)\b", re.I
+)
+SCORE = re.compile(r"(?<![\d-])\d{1,2}\s*[-–]\s*\d{1,2}(?![\d-])")
+SPORT_CONTEXT = re.compile(
+    r"\b(?:beat|beats|won|lost|defeated|draw|drew|match|league|cup|final|goals?|game|season|"
+    r"tournament|champions?)\b",
     re.I,
 )
 US_STATE_CONTEXT = re.compile(r"^\s*state\b", re.I)
@@ -195,7 +256,9 @@ def find_actors(article: Article, doc: Doc, d: dicts.Dictionaries) -> list[Actor
     context = context_country(doc, d)
     for sent in doc.sents:
         index = _sentence_index(starts, sent.start_char)
-        sporty = bool(SPORTS.search(sent.text))
+        sporty = bool(
+            SPORTS.search(sent.text) or (SCORE.search(sent.text) and SPORT_CONTEXT.search(sent.text))
+        )
         taken: list[tuple[int, int]] = []
         for phrase in _phrases(sent):
             if any(phrase.start_char < e and s < phrase.end_char for s, e in taken):
@@ -209,7 +272,7 @@ def find_actors(article: Article, doc: Doc, d: dicts.Dictionaries) -> list[Actor
 
 
 def context_country(doc: Doc, d: dicts.Dictionaries) -> str | None:
-    """The country an article is about: the one its country names and demonyms name most
+    """The country an article is clearly about: named at least twice as often as any other
     (the first named wins a tie). Domestic actors without a country word take it ("police", "the government")."""
     counts: dict[str, int] = {}
     for ent in _doc_cache(doc, "ents"):
@@ -220,7 +283,12 @@ def context_country(doc: Doc, d: dicts.Dictionaries) -> str | None:
             iso3 = d.country_names.get(key) or d.demonyms.get(key)
             if iso3:
                 counts[iso3] = counts.get(iso3, 0) + 1
-    return max(counts, key=lambda c: counts[c]) if counts else None
+    if not counts:
+        return None
+    # Only a country the article is clearly about: an international report has no single home for "police".
+    ranked = sorted(counts.values(), reverse=True)
+    best = max(counts, key=lambda c: counts[c])
+    return best if len(ranked) == 1 or ranked[0] >= 2 * ranked[1] else None
 
 
 def _sentence_index(starts: list[int], char: int) -> int:
@@ -307,14 +375,22 @@ def _named(
     context: str | None,
 ) -> _Found | None:
     """A phrase coded through a name it contains: a person, an organisation, a metonym, a country or a seat."""
-    for ent in (e for e in _span_ents(phrase) if e.label_ in ("PERSON", "ORG", "FAC", "GPE")):
-        if ent.root.i != phrase.root.i and ent.root.dep_ == "poss":
-            # "Netanyahu's dissatisfaction", "Moscow's position": the actor is the possessor, not the phrase.
+    ents = [e for e in _span_ents(phrase) if e.label_ in ("PERSON", "ORG", "FAC", "GPE")]
+    named_root = any(e.start <= phrase.root.i < e.end for e in ents)
+    for ent in ents:
+        if (
+            ent.root.i != phrase.root.i
+            and ent.root.dep_ == "poss"
+            and not named_root
+            and not _role_code(phrase, d)
+        ):
+            # "Netanyahu's dissatisfaction", "Moscow's position": the actor is the possessor, not the phrase
+            # (but "Russia's President Vladimir Putin" is Putin).
             start, end = _bounds(ent, article.text)
             phrase = ent
-        # A country or demonym the tagger took for a person ("Jordan condemned it") is handled further on.
+        # A country, demonym or capital the tagger took for a person ("Jordan condemned it") is handled further on.
         key = dicts.normalise(ent.text)
-        if ent.label_ == "GPE" or key in d.country_names or key in d.demonyms:
+        if ent.label_ == "GPE" or key in d.country_names or key in d.demonyms or key in d.seats:
             continue
         entries = d.lookup(ent.text)
         if entries:
@@ -330,12 +406,19 @@ def _named(
         earlier = _same_surname(key, found)
         if earlier is not None:
             return _copy(earlier, start, end, sentence)
-    if key in d.country_names or key in d.seats:
-        if sporty or not _acts(phrase.root) or _us_state(phrase):
+    # Names are capitalised: "turkey" is a bird.
+    if (key in d.country_names or key in d.seats) and text[:1].isupper():
+        if sporty or _us_state(phrase):
             return None
-        iso3 = d.country_names.get(key) or d.seats[key]
         if key in d.country_names:
+            # A country after "to", "at", "against" is acted upon; only where a place is meant ("in Iran") is it not.
+            if not _acts(phrase.root, country=True):
+                return None
+            iso3 = d.country_names[key]
             return _Found(start, end, sentence, iso3, "country", text, iso3, [], head=text)
+        if not _acts(phrase.root) or _visited(phrase.root):
+            return None
+        iso3 = d.seats[key]
         return _Found(start, end, sentence, f"{iso3}GOV", "metonymy", text, iso3, ["GOV"], head=text)
     return None
 
@@ -349,10 +432,13 @@ def _from_entry(
     article: Article,
     d: dicts.Dictionaries,
 ) -> _Found:
-    """A mention coded from dictionary entries; when several share the name, the one of the phrase's country."""
+    """A mention coded from dictionary entries; when several share the name, the one of the phrase's country, then
+    the one in office on the article's date ("Assad" in 2010 is Bashar)."""
     country = _country_of(phrase, d)
-    entry = next((e for e in entries if country and e.country == country), entries[0])
-    code, _role = entry.code_on(article.date)
+    date = article.date
+    in_office = [e for e in entries if date and any(s.covers(date) for s in e.stints)]
+    entry = next((e for e in entries if country and e.country == country), (in_office or entries)[0])
+    code, _title = entry.code_on(date)
     sectors = _sectors(code, entry.country)
     return _Found(
         start,
@@ -392,6 +478,8 @@ def _unknown_person(
         return named
     country = _country_of(phrase, d)
     role = _title_code(phrase, ent, d)
+    if role and any(t.lower_ == "former" for t in phrase):
+        role = "ELI"
     via = "role"
     if role and not country and context:
         country, via = context, "context"
@@ -462,10 +550,16 @@ def _role(
     role = _role_code(phrase, d)
     if role is None:
         return None
+    if any(t.lower_ in ("former", "ex", "ex-") or t.lower_.startswith("ex-") for t in phrase):
+        role = "ELI"  # "a former Russian president": an elite, not the government
     country = _country_of(phrase, d)
     head = phrase.root.text
+    # A title names one person ("the German chancellor"): later pronouns may refer to it.
+    person = phrase.root.lemma_.lower() in PERSONAL_TITLES
     if country:
-        return _Found(start, end, sentence, f"{country}{role}", "role", None, country, [role], head=head)
+        return _Found(
+            start, end, sentence, f"{country}{role}", "role", None, country, [role], head=head, person=person
+        )
     if phrase[0].lower_ == "the":
         antecedent = _antecedent(found, role, phrase.text.lower())
         if antecedent is not None:
@@ -498,18 +592,25 @@ def _role_code(phrase: Span, d: dicts.Dictionaries) -> str | None:
 
 
 def _country_of(phrase: Span, d: dicts.Dictionaries) -> str | None:
-    """The country a phrase names in a modifier: a demonym, a country name, or "of Russia" after its head."""
+    """The country a phrase names in a modifier: a country name or demonym (whole names first, so "South Sudan
+    troops" is South Sudan and "New Mexico police" no country), or "of Russia" after its head."""
+    covered: set[int] = set()
+    for ent in _span_ents(phrase):
+        covered.update(range(ent.start, ent.end))
+        key = dicts.normalise(ent.text)
+        iso3 = d.demonyms.get(key) or d.country_names.get(key)
+        if iso3 and ent.root.i != phrase.root.i and ent.text[:1].isupper():
+            return iso3
     for token in phrase:
-        if token.i == phrase.root.i and token.ent_type_ not in ("NORP",):
+        if (
+            token.i in covered
+            or (token.i == phrase.root.i and token.ent_type_ != "NORP")
+            or not token.is_title
+        ):
             continue
         key = dicts.normalise(token.text)
         iso3 = d.demonyms.get(key) or d.country_names.get(key) or _dictionary_country(key, d)
         if iso3:
-            return iso3
-    for ent in _span_ents(phrase):
-        key = dicts.normalise(ent.text)
-        iso3 = d.demonyms.get(key) or d.country_names.get(key)
-        if iso3 and ent.root.i != phrase.root.i:
             return iso3
     for prep in (c for c in phrase.root.children if c.dep_ == "prep" and c.lower_ in ("of", "from", "for")):
         for obj in (c for c in prep.children if c.dep_ == "pobj"):
@@ -529,16 +630,26 @@ def _dictionary_country(key: str, d: dicts.Dictionaries) -> str | None:
     return country if len(codes) == 1 else None
 
 
-def _acts(token: Token, role: bool = False) -> bool:
-    """Whether a noun stands where an actor acts or is acted upon: for a place name not where a place is
-    (`in Moscow`); a role noun after any preposition is an actor (`fired at protesters`)."""
+def _acts(token: Token, role: bool = False, country: bool = False) -> bool:
+    """Whether a noun stands where an actor acts or is acted upon, not where a place is.
+
+    A capital after any place preposition is a place (`to Moscow`); a country only after the purely locative ones
+    (`in Iran`, not `missiles at Iran`); a role noun after any preposition is an actor (`fired at protesters`).
+    """
     while token.dep_ == "conj" and token.head is not token:
         token = token.head
     if token.dep_ in ACTOR_DEPS:
         return True
     if token.dep_ == "pobj":
-        return role or token.head.lower_ not in PLACE_PREPOSITIONS
+        if role:
+            return True
+        return token.head.lower_ not in (LOCATIVE_PREPOSITIONS if country else PLACE_PREPOSITIONS)
     return False
+
+
+def _visited(token: Token) -> bool:
+    """Whether a place name is the destination of a travel verb ("visited Beijing")."""
+    return token.dep_ == "dobj" and token.head.lemma_.lower() in MOVEMENT_VERBS
 
 
 def _us_state(phrase: Span) -> bool:
@@ -611,14 +722,13 @@ def _pair(start: int, end: int, sentence: int, found: list[_Found]) -> list[_Fou
 
 def _antecedent(found: list[_Found], role: str, words: str) -> _Found | None:
     """The latest coded actor a definite description refers to: for a personal title ("the diplomat"), the latest
-    actor whose title fits it, else the latest person; otherwise the latest actor with the same role."""
+    actor whose title fits it; otherwise the latest actor with the same role."""
     family = next((titles for noun, titles in ROLE_FAMILIES.items() if words.endswith(noun)), None)
     coded = [m for m in found if m.code]
     if family:
         fitting = [m for m in coded if any(title in m.words for title in family)]
-        people = [m for m in coded if m.person]
-        candidates = fitting or people
-        return candidates[-1] if candidates else None
+        # Only an actor whose title fits: "the envoy" after "Netanyahu met" is not Netanyahu.
+        return fitting[-1] if fitting else None
     same_role = [m for m in coded if m.code and m.code.endswith(role)]
     return same_role[-1] if same_role else None
 

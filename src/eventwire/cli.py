@@ -352,7 +352,7 @@ def dictionaries_check(files: tuple[str, ...]) -> None:
     out.print(
         f"{len(loaded.countries)} countries · {len(loaded.demonyms)} demonyms · {len(loaded.seats)} seats of "
         f"government · {len(loaded.roles)} role words · "
-        + " · ".join(f"{n} {kind}s" for kind, n in sorted(kinds.items()))
+        + " · ".join(f"{kind}: {n}" for kind, n in sorted(kinds.items()))
         + f" · {len(loaded.names)} names"
     )
 

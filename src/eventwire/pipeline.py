@@ -90,15 +90,27 @@ class Pipeline:
                 "the NLP pipeline failed on a batch; retrying its %d documents one by one", len(articles)
             )
             return [self._annotate_one(a, version) for a in articles]
-        return [_annotated(a, d, version, self.stages) for a, d in zip(articles, docs, strict=True)]
+        return [self._staged(a, d, version) for a, d in zip(articles, docs, strict=True)]
 
     def _annotate_one(self, article: Article, version: str) -> Result:
         """One article parsed on its own, or the error it raised."""
         try:
-            return _annotated(article, self.nlp(article.text), version, self.stages)
-        except Exception as exc:
+            doc = self.nlp(article.text)
+        except Exception as exc:  # any model failure is reported as this document's error
             return NlpError(
                 f"spaCy failed: {type(exc).__name__}: {exc}",
+                source=article.source.uri,
+                line=article.source.line,
+            )
+        return self._staged(article, doc, version)
+
+    def _staged(self, article: Article, doc: Doc, version: str) -> Result:
+        """The article through every stage, or the error a stage raised (the batch goes on)."""
+        try:
+            return _annotated(article, doc, version, self.stages)
+        except Exception as exc:  # a stage failing on one document must not stop the others
+            return NlpError(
+                f"a pipeline stage failed: {type(exc).__name__}: {exc}",
                 source=article.source.uri,
                 line=article.source.line,
             )
