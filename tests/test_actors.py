@@ -149,7 +149,7 @@ def test_unknown_actor_is_kept_uncoded(pipeline: Pipeline) -> None:
     """An actor that cannot be coded is still emitted, with its head noun and whatever role the text gives."""
     actors = _actors(pipeline, "Protesters blocked the road, and Zorvan Kettle praised them.")
     by_text = {a.span.text: a for a in actors}
-    assert by_text["Protesters"].code is None
+    assert by_text["Protesters"].code is None and not by_text["Protesters"].coded
     assert by_text["Protesters"].sectors == ["CVL"]
     assert by_text["Zorvan Kettle"].code is None
     assert by_text["Zorvan Kettle"].via == "uncoded"
@@ -166,6 +166,7 @@ def test_coreference_in_the_seed_style(pipeline: Pipeline) -> None:
         "The diplomat added that the talks would continue."
     )
     actors = _actors(pipeline, text)
+    assert all(a.coded == (a.code is not None) for a in actors)
     codes = [(a.span.text, a.code) for a in actors]
     assert ("Israeli Prime Minister Yair Dalet", "ISRGOV") in codes
     assert ("Russian President Ivan Korin", "RUSGOV") in codes

@@ -764,4 +764,5 @@ def _mention(index: int, f: _Found, article: Article) -> ActorMention:
         f.wikidata,
         f.head,
         f.via,
+        f.code is not None,
     )

@@ -81,7 +81,7 @@ class ActorMention:
     """An actor named or described in the text, with the coded actor it resolves to (`code` None when uncoded).
 
     `via` says how it was resolved (dictionary, role, metonymy, coreference…); `head` is the head noun, kept for
-    actors that could not be coded.
+    actors that could not be coded; `coded` is False for those.
     """
 
     index: int
@@ -94,6 +94,7 @@ class ActorMention:
     wikidata: str | None = None
     head: str | None = None
     via: str | None = None
+    coded: bool = False
 
 
 @dataclass(slots=True)

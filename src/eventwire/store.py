@@ -116,6 +116,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             wikidata VARCHAR,
             head VARCHAR,
             via VARCHAR,
+            coded BOOLEAN NOT NULL,
             PRIMARY KEY (article_id, idx)
         );
         CREATE INDEX actors_code ON actors (code);
@@ -187,6 +188,7 @@ _ROW_SCHEMAS: dict[str, pa.Schema] = {
             ("wikidata", pa.string()),
             ("head", pa.string()),
             ("via", pa.string()),
+            ("coded", pa.bool_()),
         ]
     ),
 }
@@ -426,10 +428,10 @@ class Store:
             ).fetchall()
         ]
         article.actors = [
-            ActorMention(i, si, Span(s, e, t), code, name, country, list(sectors), wikidata, head, via)
-            for i, si, s, e, t, code, name, country, sectors, wikidata, head, via in self.con.execute(
+            ActorMention(i, si, Span(s, e, t), code, name, country, list(sectors), wikidata, head, via, coded)
+            for i, si, s, e, t, code, name, country, sectors, wikidata, head, via, coded in self.con.execute(
                 "SELECT idx, sentence_idx, start_char, end_char, text, code, name, country, sectors, wikidata, head, "
-                "via FROM actors WHERE article_id = ? ORDER BY idx",
+                "via, coded FROM actors WHERE article_id = ? ORDER BY idx",
                 [article_id],
             ).fetchall()
         ]
@@ -554,4 +556,5 @@ def _actor_row(article_id: str, actor: ActorMention) -> dict[str, Any]:
         "wikidata": actor.wikidata,
         "head": actor.head,
         "via": actor.via,
+        "coded": actor.coded,
     }
