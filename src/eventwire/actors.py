@@ -500,12 +500,7 @@ def _unknown_person(
 
 def _title_code(phrase: Span, ent: Span, d: dicts.Dictionaries) -> str | None:
     """The role code of a title before a name in the phrase ("Russian President" in "Russian President X")."""
-    words = [t.lower_ for t in phrase if t.i < ent.start and t.pos_ != "DET"]
-    for size in range(len(words), 0, -1):
-        code = d.roles.get(" ".join(words[-size:]))
-        if code:
-            return code
-    return None
+    return _longest_role([t.lower_ for t in phrase if t.i < ent.start and t.pos_ != "DET"], d)
 
 
 def _same_surname(key: str, found: list[_Found]) -> _Found | None:
@@ -573,13 +568,20 @@ def _role(
     return _Found(start, end, sentence, None, "uncoded", None, None, [role], head=head)
 
 
-def _role_code(phrase: Span, d: dicts.Dictionaries) -> str | None:
-    """The role code of the longest role phrase ending at the phrase's head ("first deputy permanent representative")."""
-    words = [t.lower_ for t in phrase if t.i <= phrase.root.i and t.pos_ != "DET"]
+def _longest_role(words: list[str], d: dicts.Dictionaries) -> str | None:
+    """The role code of the longest run of words ending the list that is a role phrase."""
     for size in range(len(words), 0, -1):
         code = d.roles.get(" ".join(words[-size:]))
         if code:
             return code
+    return None
+
+
+def _role_code(phrase: Span, d: dicts.Dictionaries) -> str | None:
+    """The role code of the longest role phrase ending at the phrase's head ("first deputy permanent representative")."""
+    code = _longest_role([t.lower_ for t in phrase if t.i <= phrase.root.i and t.pos_ != "DET"], d)
+    if code:
+        return code
     lemma = d.roles.get(phrase.root.lemma_.lower())
     if lemma or phrase.root.lemma_.lower() not in MEMBER_NOUNS:
         return lemma
