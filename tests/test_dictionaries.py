@@ -193,3 +193,24 @@ def test_import_petrarch_and_code_its_world(tmp_path: Path, eventwire_cmd: list[
     )
     assert done.returncode == 2
     assert "bad.csv:3" in done.stderr
+
+
+@pytest.mark.slow
+def test_actors_from_the_environment(tmp_path: Path, eventwire_cmd: list[str]) -> None:
+    """EVENTWIRE_ACTORS names user dictionaries for every command, like --actors."""
+    import json
+    import os
+
+    (tmp_path / "mine.yaml").write_text(
+        "actors:\n  - name: Zorvan Kettle\n    code: TSTGOV\n", encoding="utf-8"
+    )
+    (tmp_path / "a.txt").write_text(
+        "date 2024-01-02 Talks\n\nZorvan Kettle met the press.\n", encoding="utf-8"
+    )
+    env = dict(os.environ, EVENTWIRE_ACTORS=str(tmp_path / "mine.yaml"))
+    done = subprocess.run(
+        [*eventwire_cmd, "extract", "a.txt"], cwd=tmp_path, capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    actors = {a["span"]["text"]: a["code"] for a in json.loads(done.stdout)["actors"]}
+    assert actors["Zorvan Kettle"] == "TSTGOV"

@@ -77,8 +77,10 @@ actors_option = click.option(
     "--actors",
     "actor_files",
     multiple=True,
+    envvar="EVENTWIRE_ACTORS",
     type=click.Path(exists=True, dir_okay=False),
-    help="A user actor dictionary (CSV or YAML) that extends and overrides the shipped ones; repeatable.",
+    help="A user actor dictionary (CSV or YAML) that extends and overrides the shipped ones; repeatable. "
+    "EVENTWIRE_ACTORS may list them, separated by the path separator (':').",
 )
 
 
