@@ -304,3 +304,10 @@ def test_pronoun_after_a_title_refers_to_the_title(pipeline: Pipeline) -> None:
     text = "French President Emmanuel Macron spoke with the German chancellor. The German chancellor said he was ready."
     codes = [(a.span.text, a.code) for a in _actors(pipeline, text, "2024-03-01")]
     assert ("he", "DEUGOV") in codes
+
+
+def test_soviet_union_is_its_own_actor(pipeline: Pipeline) -> None:
+    """Historical reports code the Soviet Union as SUN, not as a union (LAB) of the article's country."""
+    codes = _codes(_actors(pipeline, "The Soviet Union invaded Afghanistan. Soviet troops withdrew.", "1989-02-15"))
+    assert codes["Soviet Union"] == "SUN"
+    assert codes["Soviet troops"] == "SUNMIL"
