@@ -308,6 +308,20 @@ def test_pronoun_after_a_title_refers_to_the_title(pipeline: Pipeline) -> None:
 
 def test_soviet_union_is_its_own_actor(pipeline: Pipeline) -> None:
     """Historical reports code the Soviet Union as SUN, not as a union (LAB) of the article's country."""
-    codes = _codes(_actors(pipeline, "The Soviet Union invaded Afghanistan. Soviet troops withdrew.", "1989-02-15"))
+    codes = _codes(
+        _actors(pipeline, "The Soviet Union invaded Afghanistan. Soviet troops withdrew.", "1989-02-15")
+    )
     assert codes["Soviet Union"] == "SUN"
     assert codes["Soviet troops"] == "SUNMIL"
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [("He spoke from Rostov on Sunday.", False), ("The letter was sent to Zorvan Kettle.", True)],
+)
+def test_one_word_person_after_a_place_preposition_is_a_place(
+    pipeline: Pipeline, text: str, kept: bool
+) -> None:
+    """An unknown one-word "person" after "from" or "in" is a mistagged place; a full name after "to" is a person."""
+    actors = _actors(pipeline, text)
+    assert bool(actors) is kept, [(a.span.text, a.code) for a in actors]

@@ -70,6 +70,10 @@ LOCATIVE_PREPOSITIONS = frozenset(
         "off",
     }
 )
+# After these, an unknown one-word "person" is a place the tagger got wrong ("spoke from Rostov").
+PERSON_PLACE_PREPOSITIONS = frozenset(
+    {"in", "at", "near", "from", "into", "inside", "outside", "around", "through", "across", "over"}
+)
 # Verbs of travel: their object is a destination ("visited Beijing"), not a government.
 MOVEMENT_VERBS = frozenset({"visit", "tour", "leave", "reach", "enter", "arrive", "fly", "travel", "return"})
 # Argument positions in which a place name acts or is acted upon.
@@ -396,6 +400,12 @@ def _named(
         if entries:
             return _from_entry(entries, phrase, start, end, sentence, article, d)
         if ent.label_ == "PERSON":
+            if (
+                len(ent) == 1
+                and ent.root.dep_ == "pobj"
+                and ent.root.head.lower_ in PERSON_PLACE_PREPOSITIONS
+            ):
+                return None  # "spoke from Rostov": a place the tagger took for a person
             return _unknown_person(ent, phrase, start, end, sentence, d, found, context)
     text = article.text[start:end]
     entries = d.lookup(text)
