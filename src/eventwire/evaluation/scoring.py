@@ -172,24 +172,19 @@ def score_item(item: GoldItem, article: Article, scores: Scores) -> list[Mismatc
     """Add one item's comparison to the scores; the disagreements found."""
     scores.items += 1
     errors: list[Mismatch] = []
-    if item.events is not None:
-        scores.annotated["events"] += 1
-        errors += _score_events(item, article.events, scores)
-    if item.actors is not None:
-        scores.annotated["actors"] += 1
-        errors += _score_actors(item, article, scores)
-    if item.quotes is not None:
-        scores.annotated["quotes"] += 1
-        errors += _score_quotes(item, article, scores)
-    if item.places is not None:
-        scores.annotated["places"] += 1
-        errors += _score_places(item, article, scores)
-    if item.dates is not None:
-        scores.annotated["dates"] += 1
-        errors += _score_dates(item, article, scores)
-    if item.entities is not None:
-        scores.annotated["entities"] += 1
-        errors += _score_entities(item, article, scores)
+    scorers: dict[str, Callable[[], list[Mismatch]]] = {
+        "events": lambda: _score_events(item, article.events, scores),
+        "actors": lambda: _score_actors(item, article, scores),
+        "quotes": lambda: _score_quotes(item, article, scores),
+        "places": lambda: _score_places(item, article, scores),
+        "dates": lambda: _score_dates(item, article, scores),
+        "entities": lambda: _score_entities(item, article, scores),
+    }
+    # Only what the gold annotated is scored: a null list says "not annotated", an empty one "nothing to find".
+    for aspect, score in scorers.items():
+        if getattr(item, aspect) is not None:
+            scores.annotated[aspect] += 1
+            errors += score()
     return errors
 
 
