@@ -102,21 +102,74 @@ def test_user_csv_errors_name_file_and_line(tmp_path: Path, content: str, line: 
 
 
 @pytest.mark.parametrize(
-    ("content", "message"),
+    ("content", "line", "message"),
     [
-        ("actors:\n  - name: A\n    code: [unclosed\n", "not valid YAML"),
-        ("people:\n  - name: A\n", "mapping with `actors:`"),
-        ("actors:\n  - name: A\n    code: ISRGOV\n    colour: blue\n", "unknown keys"),
-        ("actors:\n  - name: A\n    code: ISRGOV\n  - name: B\n    code: bad\n", "actors entry 2"),
+        ("actors:\n  - name: A\n    code: [unclosed\n", 4, "flow sequence that starts on line 3"),
+        ('actors:\n  - name: "open\n    code: ISRGOV\n', 4, "quoted scalar that starts on line 2"),
+        ("actors:\n  - name: A\n    code: ISRGOV\n   kind: person\n", 4, "not valid YAML"),
+        ("actors:\n  - name: A\x07\n", 2, "special characters"),
+        ("# mine\npeople:\n  - name: A\n", 2, "mapping with `actors:`"),
+        ("actors:\n  - name: A\n    code: ISRGOV\n    colour: blue\n", 4, "unknown key 'colour'"),
+        ("actors:\n  - name: A\n    code: ISRGOV\n    code: ISRMIL\n", 4, "`code` given twice"),
+        ("actors:\n  - name: A\n    code: ISRGOV\n  - B\n", 4, "must be a mapping"),
+        ("roles: minister\n", 1, "must be a list of mappings"),
+        ("actors:\n  - name: A\n    aliases: {x: y}\n    code: ISRGOV\n", 3, "text or a list of text"),
+        ("actors:\n  - name: A\n    code: ISRGOV\n  - name: B\n    code: bad\n", 4, "not an actor code"),
+        (
+            "actors:\n  - name: A\n    code: ISRGOV\n\n  - name: B\n    code: ISRGOV\n    start: 2020-13-01\n",
+            5,
+            "not a date",
+        ),
+        ("roles:\n  - phrase: envoy\n    code: GOV\n  - code: MIL\n", 4, "without a phrase"),
+        (
+            "actors:\n  - name: A\n    code: ISRGOV\nactors:\n  - name: B\n    code: ISRGOV\n",
+            4,
+            "`actors:` given twice",
+        ),
     ],
 )
-def test_user_yaml_errors(tmp_path: Path, content: str, message: str) -> None:
-    """A malformed YAML dictionary is an error naming the file and the entry or line."""
+def test_user_yaml_errors_name_file_and_line(tmp_path: Path, content: str, line: int, message: str) -> None:
+    """A malformed YAML dictionary, its syntax or an entry, is an error that names the file and the line."""
     path = tmp_path / "mine.yaml"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(DictionaryError, match=message) as info:
+    with pytest.raises(DictionaryError) as info:
         dictionaries.load([path])
-    assert info.value.source == str(path)
+    assert (info.value.source, info.value.line) == (str(path), line)
+    assert message in info.value.reason
+    assert str(info.value).startswith(f"{path}:{line}: ")
+
+
+def test_user_yaml_error_deep_in_a_long_file(tmp_path: Path) -> None:
+    """In a long YAML file the error names the line of the bad entry, not its position in the list."""
+    entries = [f"  - name: Person {i}\n    aliases: [P{i}, Mr {i}]\n    code: ISRGOV\n" for i in range(700)]
+    entries[512] = "  - name: Person 512\n    # a typo below\n    code: ISR GOV\n"
+    path = tmp_path / "mine.yaml"
+    path.write_text("# people\nactors:\n" + "".join(entries), encoding="utf-8")
+    with pytest.raises(DictionaryError) as info:
+        dictionaries.load([path])
+    assert info.value.line == 2 + 512 * 3 + 1
+    assert f"{path}:{2 + 512 * 3 + 1}: not an actor code" in str(info.value)
+
+
+def test_user_yaml_values_stay_text(tmp_path: Path) -> None:
+    """YAML's implicit types do not change entries: `NO` is an alias, not false; a leading `#` is kept."""
+    path = tmp_path / "mine.yaml"
+    path.write_text(
+        "actors:\n  - name: Kingdom of Norway\n    aliases: [NO, Norge]\n    code: NOR\n    start: 1905-06-07\n"
+        '  - name: "#Zorvan"\n    code: TSTGOV\n',
+        encoding="utf-8",
+    )
+    d = dictionaries.load([path])
+    assert [e.name for e in d.lookup("NO")] == ["Kingdom of Norway"]
+    assert d.lookup("Norge")[0].stints[0].start == dt.date(1905, 6, 7)
+    assert [e.code_on(None)[0] for e in d.lookup("#Zorvan")] == ["TSTGOV"]
+
+
+def test_user_namesakes_in_one_file_all_stay(tmp_path: Path) -> None:
+    """Entries of one user file that share a name stand side by side; they replace only the shipped meaning."""
+    path = tmp_path / "mine.csv"
+    path.write_text("name,code,country\nKremlin,TSTGOV,TST\nKremlin,ZZZGOV,ZZZ\n", encoding="utf-8")
+    assert sorted(e.country or "" for e in dictionaries.load([path]).lookup("Kremlin")) == ["TST", "ZZZ"]
 
 
 def test_petrarch_actors_with_dates_and_aliases() -> None:
@@ -133,6 +186,71 @@ def test_petrarch_actors_with_dates_and_aliases() -> None:
     assert next(r for r in rows if r["name"] == "GONDOR")["aliases"] == "MINAS TIRITH"
     assert not any(r["name"] == "LORIEN" for r in rows)
     assert skipped == ["actors.txt:9: code 'ELR/GAL' of 'LORIEN' is not an actor code"]
+
+
+@pytest.mark.parametrize(
+    ("block", "code", "country", "sectors"),
+    [
+        ("ISRGOV", "ISRGOV", "ISR", "GOV"),
+        ("RUSMIL", "RUSMIL", "RUS", "MIL"),
+        ("USAGOVMIL", "USAGOVMIL", "USA", "GOV|MIL"),
+        ("PSEREBHMS", "PSEREBHMS", "PSE", "REB"),
+        ("ISR", "ISR", "ISR", ""),
+        ("JAPMIL", "JPNMIL", "JPN", "MIL"),
+        ("UKGOV", "GBRGOV", "GBR", "GOV"),
+        ("UK", "GBR", "GBR", ""),
+        ("IGOUNO", "IGOUNO", "", ""),
+        ("IGOBUSIMF", "IGOBUSIMF", "", "BUS"),
+        ("NGO", "NGO", "", ""),
+        ("NGOHLH", "NGOHLH", "", "HLH"),
+        ("AFRREB", "AFRREB", "", "REB"),
+        ("---GOV", "---GOV", "", "GOV"),
+        ("HOBGOV", "HOBGOV", "", "GOV"),
+    ],
+)
+def test_petrarch_codes_carry_country_and_sectors(block: str, code: str, country: str, sectors: str) -> None:
+    """An imported code carries its country as ISO3 (older CAMEO codes too) and its role sectors; IGO, NGO,
+    region and unknown codes have no country."""
+    (row,) = petrarch.read_actors(f"SOMEONE [{block}]\n", "actors.txt")
+    assert (row["code"], row["country"], row["sectors"]) == (code, country, sectors)
+
+
+PETRARCH_DATED = """BAN_KI-MOON_
++BAN
+\t[KORGOV 20040117-20061231]
+\t[IGOUNO 20070101-20161231]
+\t[KORELI >20170101]
+TONY_BLAIR_ [UKGOV 970502-070627]
+"""
+
+
+def test_petrarch_dated_codes_each_carry_their_country(tmp_path: Path) -> None:
+    """Every dated code of an actor carries its own code's country, and the imported dictionary keeps them all."""
+    rows = petrarch.read_actors(PETRARCH_DATED, "actors.txt")
+    assert [(r["name"], r["code"], r["country"], r["start"], r["end"]) for r in rows] == [
+        ("BAN KI-MOON", "KORGOV", "KOR", "2004-01-17", "2006-12-31"),
+        ("BAN KI-MOON", "IGOUNO", "", "2007-01-01", "2016-12-31"),
+        ("BAN KI-MOON", "KORELI", "KOR", "2017-01-01", ""),
+        ("TONY BLAIR", "GBRGOV", "GBR", "1997-05-02", "2007-06-27"),
+    ]
+    path = tmp_path / "petrarch.yaml"
+    path.write_text(petrarch.to_yaml(rows, []), encoding="utf-8")
+    entries = dictionaries.load([path]).lookup("Ban")
+    assert {(e.country, tuple(s.code for s in e.stints)) for e in entries} == {
+        ("KOR", ("KORGOV", "KORELI")),
+        (None, ("IGOUNO",)),
+    }
+    blair = dictionaries.load([path]).lookup("Tony Blair")
+    assert [(e.country, e.code_on(dt.date(2003, 3, 20))[0]) for e in blair] == [("GBR", "GBRGOV")]
+
+
+@pytest.mark.parametrize(
+    ("date", "year"), [("300101", 2030), ("310101", 1931), ("991231", 1999), ("000101", 2000)]
+)
+def test_petrarch_two_digit_years(date: str, year: int) -> None:
+    """Two-digit PETRARCH years are read as PETRARCH reads them: 00 to 30 are 20YY, the rest 19YY."""
+    (row,) = petrarch.read_actors(f"SOMEONE\n\t[ISRGOV >{date}]\n", "actors.txt")
+    assert row["start"][:4] == str(year)
 
 
 def test_petrarch_agents_plurals_and_macros() -> None:

@@ -18,9 +18,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .errors import DictionaryError
+
+if TYPE_CHECKING:
+    import yaml
 
 # Short words that capitalised abbreviations must not be confused with.
 COMMON_WORDS = frozenset(
@@ -154,6 +157,11 @@ COMMON_WORDS = frozenset(
     ]
 )
 ACTOR_COLUMNS = ("name", "aliases", "code", "country", "role", "start", "end", "kind", "wikidata", "sectors")
+ROLE_COLUMNS = ("phrase", "code")
+# The lists a YAML dictionary holds: its key, the kind of table and the keys an entry may have.
+_YAML_LISTS = {"actors": ("actor", ACTOR_COLUMNS), "roles": ("roles", ROLE_COLUMNS)}
+_YAML_NULL = "tag:yaml.org,2002:null"
+_NOT_A_DICTIONARY = "a YAML dictionary is a mapping with `actors:` and/or `roles:` lists"
 # CAMEO codes are runs of three letters; dictionaries in use also hold longer or odd-length codes (ITHTV, +++).
 _CODE = re.compile(r"[A-Z0-9+-]{3,}")
 
@@ -240,22 +248,31 @@ class Dictionaries:
         return self.names.get(normalise(text), [])
 
     def add(self, entry: ActorEntry, forms: Iterable[str], override: bool = False) -> None:
-        """Index an entry under its name and aliases; an overriding entry replaces what those forms meant.
-
-        A short form written in capitals (PETRARCH writes every name so: `IRAN`, `BREE`) is also indexed as a name,
-        unless it is a common word ("US" must not catch "us").
-        """
-        keys = {normalise(f) for f in forms if f.strip()}
-        keys |= {k[1:].lower() for k in keys if k.startswith("=") and k[1:].lower() not in COMMON_WORDS}
-        for form in keys:
+        """Index an entry under its name and aliases; an overriding entry replaces what those forms meant."""
+        for form in _keys(forms):
             if override:
                 self.names[form] = [entry]
             else:
                 self.names.setdefault(form, []).append(entry)
 
+    def forget(self, forms: Iterable[str]) -> None:
+        """Drop what names and aliases meant, so that the entries added next replace it."""
+        for form in _keys(forms):
+            self.names.pop(form, None)
+
     def phrases(self) -> list[str]:
         """Every name, country word, demonym, seat and role phrase, for the phrase matcher."""
         return sorted({*self.names, *self.country_names, *self.demonyms, *self.seats, *self.roles})
+
+
+def _keys(forms: Iterable[str]) -> set[str]:
+    """The index keys of names and aliases.
+
+    A short form written in capitals (PETRARCH writes every name so: `IRAN`, `BREE`) is also indexed as a name,
+    unless it is a common word ("US" must not catch "us").
+    """
+    keys = {normalise(f) for f in forms if f.strip()}
+    return keys | {k[1:].lower() for k in keys if k.startswith("=") and k[1:].lower() not in COMMON_WORDS}
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -274,7 +291,11 @@ def normalise(text: str) -> str:
     return re.sub(r"^the ", "", plain)
 
 
-def _rows(text: str, source: str) -> Iterator[tuple[int, dict[str, str]]]:
+# A table row with the line of the file it was read from.
+Row = tuple[int, dict[str, str]]
+
+
+def _rows(text: str, source: str) -> Iterator[Row]:
     """Rows of a CSV table with `#` comment lines, each with its line number in the file."""
     lines = text.splitlines()
     body = [(n, line) for n, line in enumerate(lines, start=1) if line.strip() and not line.startswith("#")]
@@ -346,9 +367,9 @@ def merge_stints(entries: Iterable[ActorEntry]) -> list[ActorEntry]:
     return list(merged.values())
 
 
-def _load_countries(d: Dictionaries, text: str, source: str) -> None:
+def _load_countries(d: Dictionaries, rows: Iterable[Row], source: str) -> None:
     """Countries, their names, demonyms and seats of government."""
-    for line, row in _rows(text, source):
+    for line, row in rows:
         iso3 = check_code(row["iso3"], source, line)
         country = Country(
             iso3,
@@ -368,9 +389,9 @@ def _load_countries(d: Dictionaries, text: str, source: str) -> None:
             d.seats[normalise(form)] = iso3
 
 
-def _load_roles(d: Dictionaries, text: str, source: str, override: bool) -> None:
+def _load_roles(d: Dictionaries, rows: Iterable[Row], source: str, override: bool) -> None:
     """Role words and the role code each gives."""
-    for line, row in _rows(text, source):
+    for line, row in rows:
         phrase, code = normalise(row.get("phrase", "")), row.get("code", "")
         if not phrase:
             raise DictionaryError("a role row without a phrase", source=source, line=line)
@@ -379,25 +400,32 @@ def _load_roles(d: Dictionaries, text: str, source: str, override: bool) -> None
             d.roles[phrase] = code
 
 
-def _load_actors(d: Dictionaries, text: str, source: str, kind: str, override: bool) -> None:
+def _load_actors(d: Dictionaries, rows: Iterable[Row], source: str, kind: str, override: bool) -> None:
     """People, organisations or metonyms: every row one stint, rows of one actor merged."""
-    _add_actors(d, _parse_actors(text, source, kind), override)
+    _add_actors(d, _parse_actors(rows, source, kind), override)
 
 
-def _parse_actors(text: str, source: str, kind: str) -> list[tuple[ActorEntry, dict[str, str]]]:
+def _parse_actors(rows: Iterable[Row], source: str, kind: str) -> list[tuple[ActorEntry, dict[str, str]]]:
     """A table's rows as one-stint entries, each with its row."""
-    return [(actor_entry(row, kind, source, line), row) for line, row in _rows(text, source)]
+    return [(actor_entry(row, kind, source, line), row) for line, row in rows]
 
 
 def _add_actors(d: Dictionaries, parsed: list[tuple[ActorEntry, dict[str, str]]], override: bool) -> None:
-    """Entries of the same actor merged (stints and aliases), then indexed."""
+    """Entries of the same actor merged (stints and aliases), then indexed; an overriding file's entries replace
+    what their names meant before it, but not each other."""
     aliases: dict[tuple[str, str, str | None], set[str]] = {}
     for entry, row in parsed:
         aliases.setdefault((entry.name, entry.kind, entry.country), set()).update(
             [entry.name, *_split(row.get("aliases", ""))]
         )
-    for entry in merge_stints(e for e, _ in parsed):
-        d.add(entry, aliases[(entry.name, entry.kind, entry.country)], override=override)
+    entries = merge_stints(e for e, _ in parsed)
+    if override:
+        # Forgotten first, so that entries of one file sharing a name (namesakes; an actor whose dated codes give
+        # it different countries, merged per country) all stay, as they do in the shipped tables.
+        for entry in entries:
+            d.forget(aliases[(entry.name, entry.kind, entry.country)])
+    for entry in entries:
+        d.add(entry, aliases[(entry.name, entry.kind, entry.country)])
 
 
 def _shipped_tables() -> list[tuple[str, str, str]]:
@@ -438,23 +466,23 @@ def load(extra: Sequence[str | Path]) -> Dictionaries:
     for kind, name, text in _shipped_tables():
         source = f"eventwire/data/actors/{name}"
         if kind in ("countries", "roles"):
-            _load_table(d, kind, text, source, override=False)
+            _load_table(d, kind, _rows(text, source), source, override=False)
         else:
-            shipped_actors += _parse_actors(text, source, kind)
+            shipped_actors += _parse_actors(_rows(text, source), source, kind)
     _add_actors(d, shipped_actors, override=False)
     for path in extra:
         _load_user_file(d, Path(path))
     return d
 
 
-def _load_table(d: Dictionaries, kind: str, text: str, source: str, override: bool) -> None:
-    """One table into the dictionaries."""
+def _load_table(d: Dictionaries, kind: str, rows: Iterable[Row], source: str, override: bool) -> None:
+    """One table's rows into the dictionaries."""
     if kind == "countries":
-        _load_countries(d, text, source)
+        _load_countries(d, rows, source)
     elif kind == "roles":
-        _load_roles(d, text, source, override)
+        _load_roles(d, rows, source, override)
     else:
-        _load_actors(d, text, source, "actor" if kind == "actor" else kind, override)
+        _load_actors(d, rows, source, kind, override)
 
 
 def _load_user_file(d: Dictionaries, path: Path) -> None:
@@ -465,51 +493,116 @@ def _load_user_file(d: Dictionaries, path: Path) -> None:
         raise DictionaryError(f"cannot read dictionary: {exc}", source=str(path)) from exc
     if path.suffix.lower() in (".yaml", ".yml"):
         for kind, rows in _yaml_tables(text, str(path)).items():
-            try:
-                _load_table(d, kind, rows, str(path), override=True)
-            except DictionaryError as exc:
-                # The rows were re-written as CSV: line n of that is entry n - 1 of the YAML list.
-                key = "roles" if kind == "roles" else "actors"
-                entry = f"{key} entry {exc.line - 1}: " if exc.line else ""
-                raise DictionaryError(entry + exc.reason, source=str(path)) from exc
+            _load_table(d, kind, rows, str(path), override=True)
         return
     header = next((line for line in text.splitlines() if line.strip() and not line.startswith("#")), "")
     kind = "roles" if header.split(",")[0].strip() == "phrase" else "actor"
-    _load_table(d, kind, text, str(path), override=True)
+    _load_table(d, kind, _rows(text, str(path)), str(path), override=True)
 
 
-def _yaml_tables(text: str, source: str) -> dict[str, str]:
-    """A YAML dictionary's `actors` and `roles` lists as CSV texts, so that one validator serves both formats."""
+def _yaml_tables(text: str, source: str) -> dict[str, list[Row]]:
+    """A YAML dictionary's `actors` and `roles` lists as table rows, each with the line its entry starts on.
+
+    The rows go through the same validators as CSV rows. The YAML is walked as nodes rather than loaded, so that
+    every entry keeps its line and every value stays text (`NO` is Norway, not false; `2020-13-01` a bad date).
+    """
+    import yaml
+
+    root = _yaml_root(text, source)
+    if root is None:
+        return {}
+    if not isinstance(root, yaml.MappingNode):
+        raise DictionaryError(_NOT_A_DICTIONARY, source=source, line=_line(root))
+    tables: dict[str, list[Row]] = {}
+    for key_node, value_node in root.value:
+        key = _yaml_key(key_node, source)
+        if key not in _YAML_LISTS:
+            raise DictionaryError(f"{_NOT_A_DICTIONARY}, not `{key}:`", source=source, line=_line(key_node))
+        kind, columns = _YAML_LISTS[key]
+        if kind in tables:
+            # YAML itself would keep only the later list, silently dropping the earlier one's entries.
+            raise DictionaryError(f"`{key}:` given twice", source=source, line=_line(key_node))
+        tables[kind] = _yaml_rows(value_node, key, columns, source)
+    return tables
+
+
+def _yaml_root(text: str, source: str) -> yaml.Node | None:
+    """The YAML document's root node (None when empty); a syntax error is reported with its line."""
     import yaml
 
     try:
-        data: Any = yaml.safe_load(text) or {}
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(exc, source) from exc
+    except yaml.reader.ReaderError as exc:
+        # Raised on characters YAML forbids; its position counts characters of the text.
+        line = text.count("\n", 0, exc.position) + 1
+        reason = f"not valid YAML: {exc.reason} (character #x{exc.character:04x})"
+        raise DictionaryError(reason, source=source, line=line) from exc
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DictionaryError(
-            f"not valid YAML: {exc}", source=source, line=mark.line + 1 if mark else None
-        ) from exc
-    if not isinstance(data, dict) or not set(data) <= {"actors", "roles"}:
-        raise DictionaryError(
-            "a YAML dictionary is a mapping with `actors:` and/or `roles:` lists", source=source
-        )
-    tables = {}
-    for key, kind, columns in (("actors", "actor", ACTOR_COLUMNS), ("roles", "roles", ("phrase", "code"))):
-        rows = data.get(key) or []
-        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise DictionaryError(f"`{key}` must be a list of mappings", source=source)
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="raise", lineterminator="\n")
-        writer.writeheader()
-        for number, row in enumerate(rows, start=1):
-            unknown = set(row) - set(columns)
-            if unknown:
-                raise DictionaryError(f"{key} entry {number}: unknown keys {sorted(unknown)}", source=source)
-            writer.writerow(
-                {
-                    k: "|".join(v) if isinstance(v, list) else ("" if v is None else str(v))
-                    for k, v in row.items()
-                }
-            )
-        tables[kind] = out.getvalue()
-    return tables
+        raise DictionaryError(f"not valid YAML: {exc}", source=source) from exc
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, source: str) -> DictionaryError:
+    """A YAML syntax error as a dictionary error at the line of the problem, naming where the construct began."""
+    mark = exc.problem_mark or exc.context_mark
+    reason = f"not valid YAML: {exc.problem or exc.context}"
+    # An unclosed bracket or quote is only noticed at the end of the file: the line it opened on is the useful one.
+    if exc.problem and exc.context and exc.context_mark and mark and exc.context_mark.line != mark.line:
+        reason += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
+    return DictionaryError(reason, source=source, line=mark.line + 1 if mark else None)
+
+
+def _line(node: yaml.Node) -> int:
+    """The line a YAML node starts on, counted from 1."""
+    return node.start_mark.line + 1
+
+
+def _yaml_key(node: yaml.Node, source: str) -> str:
+    """A mapping key as text."""
+    import yaml
+
+    if not isinstance(node, yaml.ScalarNode):
+        raise DictionaryError("a key must be plain text", source=source, line=_line(node))
+    return str(node.value)
+
+
+def _yaml_rows(node: yaml.Node, key: str, columns: Sequence[str], source: str) -> list[Row]:
+    """The entries of an `actors:` or `roles:` list as rows, each with the line it starts on."""
+    import yaml
+
+    if isinstance(node, yaml.ScalarNode) and node.tag == _YAML_NULL:
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        raise DictionaryError(f"`{key}` must be a list of mappings", source=source, line=_line(node))
+    rows = []
+    for item in node.value:
+        if not isinstance(item, yaml.MappingNode):
+            raise DictionaryError(f"an entry of `{key}` must be a mapping", source=source, line=_line(item))
+        rows.append((_line(item), _yaml_row(item, columns, source)))
+    return rows
+
+
+def _yaml_row(node: yaml.MappingNode, columns: Sequence[str], source: str) -> dict[str, str]:
+    """One entry's keys and values as a table row; an unknown or repeated key is an error at its line."""
+    row: dict[str, str] = {}
+    for key_node, value_node in node.value:
+        key = _yaml_key(key_node, source)
+        if key not in columns:
+            reason = f"unknown key {key!r} (an entry's keys are {', '.join(columns)})"
+            raise DictionaryError(reason, source=source, line=_line(key_node))
+        if key in row:
+            raise DictionaryError(f"`{key}` given twice in one entry", source=source, line=_line(key_node))
+        row[key] = _yaml_text(value_node, key, source)
+    return row
+
+
+def _yaml_text(node: yaml.Node, key: str, source: str) -> str:
+    """A value as a table cell: text as written, a list joined with `|`, nothing (`~`, empty) as empty text."""
+    import yaml
+
+    if isinstance(node, yaml.ScalarNode):
+        return "" if node.tag == _YAML_NULL else str(node.value).strip()
+    if isinstance(node, yaml.SequenceNode) and all(isinstance(v, yaml.ScalarNode) for v in node.value):
+        return "|".join(text for v in node.value if (text := _yaml_text(v, key, source)))
+    raise DictionaryError(f"`{key}` must be text or a list of text", source=source, line=_line(node))

@@ -4,6 +4,11 @@ An actor dictionary has an entry name (`BENJAMIN_NETANYAHU_`), `+ALIAS` lines, a
 entry line (`GONDOR [GON]`) or on indented lines with dates (`[HOBGOV 19950601 - 19990815]`, `[HOB < 950601]`,
 `[HOBREB > 990816]`). An agents dictionary maps role words to role codes (`PRIME_MINISTER [~GOV]`), with plural
 forms in braces and `!MACRO! = A, B` substitutions. Underscores are spaces; `#` starts a comment.
+
+Each imported code period carries the country its code opens with, as ISO3, and the role codes it holds (`sectors`),
+as the shipped tables do. Country codes of the older dictionaries are written as ISO3 (`[JAP]` → `JPN`, `[UKGOV]` →
+`GBRGOV`), so that the code, its country and the sectors read from it agree. Codes that open with no country
+(`IGOUNO`, `NGO`, a region, a bare role, a fictional `GON`) are kept as written, with no country.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import DictionaryError
+from .evaluation.codes import ROLE_CODES, normalise_actor
 
 _COMMENT = re.compile(r"#.*$")
 _BLOCK_COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -23,8 +29,8 @@ _DATED = re.compile(r"^\s*([^\s<>]+)\s*(?:(<|>)\s*(\d{6,8})|(\d{6,8})\s*-\s*(\d{
 _MACRO = re.compile(r"^(![A-Z]+!)\s*=\s*(.+)$")
 # What eventwire accepts as an actor code (see dictionaries.check_code).
 _VALID = re.compile(r"[A-Z0-9+-]{3,}")
-# Two-digit years of PETRARCH dates: 30 and above are the 1900s.
-_PIVOT = 30
+# Two-digit years of PETRARCH dates: PETRARCH reads 00 to 30 as 20YY, 31 and above as 19YY.
+_PIVOT = 31
 
 
 @dataclass(slots=True)
@@ -100,18 +106,20 @@ def read_actors(text: str, source: str, skipped: list[str] | None = None) -> lis
         elif not actors:
             raise DictionaryError("a code before any actor", source=source, line=number)
         for block in blocks:
-            code = _code(block, source, number)
-            if _VALID.fullmatch(code[0]):
-                actors[-1].codes.append(code)
+            code, start, end = _code(block, source, number)
+            # Normalised before the check: a two-letter legacy country (`[UK]`) is a valid code once it is `GBR`.
+            iso = normalise_actor(code).code
+            if _VALID.fullmatch(iso):
+                actors[-1].codes.append((iso, start, end))
             elif skipped is not None:
                 skipped.append(
-                    f"{source}:{number}: code {code[0]!r} of {actors[-1].name!r} is not an actor code"
+                    f"{source}:{number}: code {code!r} of {actors[-1].name!r} is not an actor code"
                 )
     return [row for actor in actors if actor.codes for row in _actor_rows(actor, source)]
 
 
 def _actor_rows(actor: _Actor, source: str) -> list[dict[str, Any]]:
-    """An actor's rows: one per code period."""
+    """An actor's rows: one per code period, each with the country and sectors of its own code."""
     if not actor.codes:
         raise DictionaryError(f"actor {actor.name!r} has no code", source=source, line=actor.line)
     return [
@@ -119,11 +127,20 @@ def _actor_rows(actor: _Actor, source: str) -> list[dict[str, Any]]:
             "name": actor.name,
             "aliases": "|".join(actor.aliases),
             "code": code,
+            **_code_columns(code),
             "start": start.isoformat() if start else "",
             "end": end.isoformat() if end else "",
         }
         for code, start, end in actor.codes
     ]
+
+
+def _code_columns(code: str) -> dict[str, str]:
+    """The country (ISO3; empty for IGO, NGO, regions, unknown codes) and sectors an actor code gives."""
+    actor = normalise_actor(code)
+    # Parts that are no CAMEO role (the `UNO` of `IGOUNO`, the `HMS` of `PSEREBHMS`) name an organisation.
+    sectors = [part for part in actor.sectors if part in ROLE_CODES]
+    return {"country": actor.country or "", "sectors": "|".join(sectors)}
 
 
 def read_agents(text: str, source: str) -> list[dict[str, str]]:
