@@ -73,6 +73,7 @@ def test_schema_version_of_read_only_open(tmp_path: Path) -> None:
             "sentences": 0,
             "entities": 0,
             "actors": 0,
+            "event_mentions": 0,
             "errors": 0,
         }
 
@@ -92,6 +93,7 @@ def test_atomic_block_rolls_back_on_exception(store: Store) -> None:
         "sentences": 0,
         "entities": 0,
         "actors": 0,
+        "event_mentions": 0,
         "errors": 0,
     }
     with store.atomic():
@@ -115,6 +117,7 @@ def test_write_is_atomic(store: Store, pipeline: Pipeline) -> None:
         "sentences": 0,
         "entities": 0,
         "actors": 0,
+        "event_mentions": 0,
         "errors": 0,
     }
     assert store.known_ids([article.id]) == set()
@@ -227,8 +230,9 @@ def test_error_of_a_document_stored_later_is_resolved(store: Store) -> None:
     assert store.failures() == [failure]
 
 
-def test_migration_2_upgrades_a_version_1_file(tmp_path: Path) -> None:
-    """A store made before the actors table existed gains it on open, keeping its rows; the upgrade is recorded."""
+def test_migrations_upgrade_a_version_1_file(tmp_path: Path) -> None:
+    """A store made before the actors and event tables existed gains them on open, keeping its rows; the
+    upgrades are recorded."""
     import duckdb
 
     path = tmp_path / "old.duckdb"
@@ -245,8 +249,9 @@ def test_migration_2_upgrades_a_version_1_file(tmp_path: Path) -> None:
     )
     con.close()
     with Store(path) as store:
-        assert store.schema_version() == 2
+        assert store.schema_version() == MIGRATIONS[-1].version == 3
         assert store.counts()["actors"] == 0
+        assert store.counts()["event_mentions"] == 0
         assert store.counts()["errors"] == 1
 
 

@@ -21,7 +21,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__, dictionaries
+from . import __version__, dictionaries, ontology, plover
 from .errors import DictionaryError, EventwireError, UsageError
 from .ingest import DEFAULT_BATCH, IngestSummary, ingest
 from .model import Article, Failure, Source
@@ -29,7 +29,7 @@ from .nlp import DEFAULT_MODEL
 from .pipeline import Pipeline, PipelineConfig
 from .readers import DEFAULT_MAX_CHARS, FORMATS, ReadOptions, check_paths, read
 from .serialize import to_dict, to_json
-from .store import DEFAULT_DB, Store
+from .store import DEFAULT_DB, MODES, EventFilter, Store
 
 EXAMPLE = "seed-article.txt"
 
@@ -82,6 +82,14 @@ actors_option = click.option(
     help="A user actor dictionary (CSV or YAML) that extends and overrides the shipped ones; repeatable. "
     "EVENTWIRE_ACTORS may list them, separated by the path separator (':').",
 )
+lexicon_option = click.option(
+    "--lexicon",
+    "lexicon_files",
+    multiple=True,
+    envvar="EVENTWIRE_LEXICON",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A user event lexicon (CSV, the columns of the shipped one) that extends and overrides it; repeatable.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -99,6 +107,7 @@ def cli(verbose: int) -> None:
 @db_option
 @model_option
 @actors_option
+@lexicon_option
 @date_option
 @format_option
 @max_chars_option
@@ -119,6 +128,7 @@ def ingest_command(
     max_chars: int,
     batch_size: int,
     actor_files: tuple[str, ...],
+    lexicon_files: tuple[str, ...],
 ) -> None:
     """Read articles from files, directories, globs or stdin (-) into the store.
 
@@ -127,7 +137,7 @@ def ingest_command(
     """
     with _example_paths(paths, example) as inputs:
         options = _read_options(date, fmt, max_chars)
-        pipeline = _pipeline(model, actor_files)
+        pipeline = _pipeline(model, actor_files, lexicon_files)
         with _usage_errors(), Store(db) as store:
             pipeline.nlp  # noqa: B018 - load the model before the progress bar starts
             with _progress() as show:
@@ -139,29 +149,41 @@ def ingest_command(
 @cli.command("extract")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--jsonl", is_flag=True, help="Inputs are JSON Lines records {id, text, date, title, url}.")
+@click.option(
+    "--events",
+    "events_only",
+    is_flag=True,
+    help="Print one PLOVER-style event record per line, not articles.",
+)
 @model_option
 @actors_option
+@lexicon_option
 @date_option
 @format_option
 @max_chars_option
 def extract_command(
     paths: tuple[str, ...],
     jsonl: bool,
+    events_only: bool,
     model: str,
     date: dt.datetime | None,
     fmt: str | None,
     max_chars: int,
     actor_files: tuple[str, ...],
+    lexicon_files: tuple[str, ...],
 ) -> None:
     """Print one JSON object per article on stdout, without a database (use - for stdin)."""
     options = _read_options(date, "jsonl" if jsonl else fmt, max_chars)
     failed = 0
-    pipeline = _pipeline(model, actor_files)
+    pipeline = _pipeline(model, actor_files, lexicon_files)
     with _usage_errors():
         for result in pipeline.run(read(check_paths(paths), options)):
             if isinstance(result, EventwireError):
                 failed += 1
                 err.print(f"[red]error[/red] {Text(str(result))}")
+            elif events_only:
+                for event in result.events:
+                    click.echo(json.dumps(plover.record(result, event), ensure_ascii=False))
             else:
                 click.echo(to_json(result))
     sys.exit(1 if failed else 0)
@@ -217,7 +239,7 @@ def articles_command(
 @db_option
 @json_option
 def show_command(article_id: str, db: Path, as_json: bool) -> None:
-    """Show one stored article: its sources, sentences and entities (an id prefix is enough)."""
+    """Show one stored article: its sources, sentences, entities, actors and events (an id prefix is enough)."""
     with _usage_errors(), Store(db, read_only=True) as store:
         article = _find_article(store, article_id)
         sources = store.sources(article.id)
@@ -227,6 +249,67 @@ def show_command(article_id: str, db: Path, as_json: bool) -> None:
         click.echo(json.dumps(data, ensure_ascii=False))
         return
     _print_article(article, [_source_label(s) for s in sources])
+
+
+@cli.command("events")
+@db_option
+@click.option("--actor", help="Source or target actor code, or its prefix (ISRGOV, ISR, IGOUNO).")
+@click.option("--country", help="Source or target country (ISO 3166-1 alpha-3).")
+@click.option("--code", help="CAMEO code or prefix (19 is every fight, 111 criticism).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Events on or after (YYYY-MM-DD).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Events on or before (YYYY-MM-DD).")
+@click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    help="Only asserted events, or only negated, hypothetical, future or historical.",
+)
+@click.option("--article", help="Only events of this article (an id prefix is enough).")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1))
+@json_option
+def events_command(
+    db: Path,
+    actor: str | None,
+    country: str | None,
+    code: str | None,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    mode: str | None,
+    article: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """List stored event mentions, newest first, with the words that triggered them."""
+    query = EventFilter(
+        actor=actor,
+        country=country,
+        code=code,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        mode=mode,
+        article=article,
+        limit=limit,
+    )
+    with _usage_errors(), Store(db, read_only=True) as store:
+        rows = store.list_events(query)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, default=str, ensure_ascii=False))
+        return
+    table = Table(
+        "date", "source", "code", "target", "event", "modes", "trigger", "article", title="event mentions"
+    )
+    for row in rows:
+        table.add_row(
+            str(row["event_date"] or "unknown"),
+            " ".join(row["source"]) or "–",
+            row["code"],
+            " ".join(row["target"]) or "–",
+            ontology.lookup(row["code"]).name,
+            ", ".join(m for m in ("negated", "hypothetical", "future", "historical") if row[m]),
+            Text(row["trigger_text"]),
+            f"{row['article_id'][:12]}#{row['sentence_idx']}",
+        )
+    out.print(table)
 
 
 @cli.command("errors")
@@ -283,6 +366,7 @@ def errors_command(db: Path, level: str | None, resolved: bool, limit: int, as_j
 )
 @model_option
 @actors_option
+@lexicon_option
 def eval_command(
     gold: tuple[Path, ...],
     fmt: str | None,
@@ -293,6 +377,7 @@ def eval_command(
     baseline: Path | None,
     model: str,
     actor_files: tuple[str, ...],
+    lexicon_files: tuple[str, ...],
 ) -> None:
     """Score the pipeline against gold data: precision, recall, F1, accuracies, confusion and every error.
 
@@ -302,7 +387,7 @@ def eval_command(
     from .evaluation.evaluate import evaluate, gate, read_floors
     from .evaluation.importers import import_gold
 
-    pipeline = _pipeline(model, actor_files)
+    pipeline = _pipeline(model, actor_files, lexicon_files)
     failed: list[str] = []
     with _usage_errors(EventwireError):
         for path in gold:
@@ -330,12 +415,17 @@ def _write_report(target: Path, gold_path: Path, all_gold: tuple[Path, ...], con
     target.write_text(content, encoding="utf-8")
 
 
-def _pipeline(model: str, actor_files: tuple[str, ...]) -> Pipeline:
-    """The pipeline the options describe, its user dictionaries checked now (a bad entry is exit 2, file:line)."""
+def _pipeline(model: str, actor_files: tuple[str, ...], lexicon_files: tuple[str, ...] = ()) -> Pipeline:
+    """The pipeline the options describe, its user dictionaries and lexicons checked now (a bad entry is exit 2,
+    file:line)."""
     with _usage_errors(DictionaryError):
         if actor_files:
             dictionaries.load(actor_files)
-        return Pipeline(PipelineConfig(model=model, dictionaries=actor_files))
+        if lexicon_files:
+            from .lexicon import Lexicon
+
+            Lexicon.load(lexicon_files)
+        return Pipeline(PipelineConfig(model=model, dictionaries=actor_files, lexicons=lexicon_files))
 
 
 @cli.group("dictionaries")
@@ -467,7 +557,8 @@ def _print_summary(summary: IngestSummary, db: Path) -> None:
     out.print(
         f"read {summary.read} · new {summary.new} · duplicate {summary.duplicate} · failed {summary.failed} · "
         f"warnings {summary.warnings} · sentences {summary.sentences} · entities {summary.entities} · "
-        f"actors {summary.actors} ({summary.coded} coded) · {summary.seconds:.1f} s ({rate:.1f} documents/s) → {db}"
+        f"actors {summary.actors} ({summary.coded} coded) · events {summary.events} · "
+        f"{summary.seconds:.1f} s ({rate:.1f} documents/s) → {db}"
     )
     for failure in summary.failures:
         err.print(Text(f"failed: {_where(failure)}: {failure.reason} [{failure.code}]"))
@@ -499,7 +590,7 @@ def _find_article(store: Store, prefix: str) -> Article:
 
 
 def _print_article(article: Article, sources: list[str]) -> None:
-    """An article for reading in a terminal: header, numbered sentences, entities, actors."""
+    """An article for reading in a terminal: header, numbered sentences, entities, actors, events."""
     out.print(Text(article.title or "(no title)", style="bold"))
     out.print(
         f"id {article.id} · date {article.date or 'unknown'}"
@@ -535,6 +626,28 @@ def _print_article(article: Article, sources: list[str]) -> None:
                 f"{actor.span.start}-{actor.span.end}",
             )
         out.print(table)
+    if article.events:
+        _print_events(article)
+
+
+def _print_events(article: Article) -> None:
+    """The article's event mentions as a table: who, what, whom, modes, trigger and what decided the code."""
+    table = Table("sentence", "source", "code", "target", "event", "modes", "trigger", "by", title="events")
+    for event in article.events:
+        modes = [m for m in ("negated", "hypothetical", "future", "historical") if getattr(event, m)]
+        if event.attributed_to:
+            modes.append(f"reported by {event.attributed_to}")
+        table.add_row(
+            str(event.sentence),
+            " ".join(event.source) or "–",
+            event.code,
+            " ".join(event.target) or "–",
+            ontology.lookup(event.code).name,
+            ", ".join(modes),
+            Text(event.trigger.text),
+            event.decided_by,
+        )
+    out.print(table)
 
 
 def main() -> None:

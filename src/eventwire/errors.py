@@ -161,7 +161,7 @@ class RefMismatch(EvalError):
 
 
 class DictionaryError(EventwireError):
-    """An actor dictionary (shipped or the user's) with a malformed entry; the file and line are given."""
+    """An actor dictionary or event lexicon (shipped or the user's) with a malformed entry; file and line given."""
 
     code = "EW701"
     stage = "dictionaries"

@@ -37,6 +37,7 @@ class IngestSummary:
     entities: int = 0
     actors: int = 0
     coded: int = 0
+    events: int = 0
     seconds: float = 0.0
     failures: list[Failure] = field(default_factory=list)
 
@@ -103,6 +104,7 @@ def _process(
         summary.entities += len(result.entities)
         summary.actors += len(result.actors)
         summary.coded += sum(1 for a in result.actors if a.code)
+        summary.events += len(result.events)
         batch.articles.append(result)
         batch.sources.append((result.id, result.source))
         batch.failures.extend(_warnings(result))

@@ -102,6 +102,9 @@ class EventMention:
     """A sentence-level event: who (source actor codes) did what (CAMEO code) to whom (target actor codes).
 
     Mode flags say whether the text asserts it happened; `attributed_to` is the actor code of who reported it.
+    The evidence: the trigger, the source and target actor spans, and what decided the code (`decided_by`:
+    `lexicon`, `classifier`, or `lexicon+classifier` when the classifier settled a tie) with the `rule` used
+    (a lexicon row as `file:line`, or the classifier's label).
     """
 
     index: int
@@ -118,6 +121,10 @@ class EventMention:
     date: dt.date | None = None
     location: str | None = None
     confidence: float = 1.0
+    source_spans: list[Span] = field(default_factory=list)
+    target_spans: list[Span] = field(default_factory=list)
+    decided_by: str = "lexicon"
+    rule: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__, cleaning, nlp
 from .actors import ActorStage
 from .errors import EventwireError, NlpError
+from .events import EventStage
 from .model import Article, Document
 
 if TYPE_CHECKING:
@@ -28,11 +29,13 @@ Result = Article | EventwireError
 
 @dataclass(frozen=True, slots=True)
 class PipelineConfig:
-    """What a pipeline is made of: which spaCy model, how many texts it parses at a time, which user dictionaries."""
+    """What a pipeline is made of: which spaCy model, how many texts it parses at a time, which user dictionaries
+    and event lexicons."""
 
     model: str = nlp.DEFAULT_MODEL
     batch_size: int = 32
     dictionaries: tuple[str, ...] = ()
+    lexicons: tuple[str, ...] = ()
 
 
 # A stage reads the parsed spaCy document (tokens, lemmas, POS, dependencies, entities) and fills the article's
@@ -41,8 +44,8 @@ Stage = Callable[[Article, "Doc"], Article]
 
 
 def default_stages(config: PipelineConfig) -> tuple[Stage, ...]:
-    """Sentences and entities, then actors coded with the shipped and the configured dictionaries."""
-    return (nlp.annotate, ActorStage(config.dictionaries))
+    """Sentences and entities, actors coded with the shipped and configured dictionaries, then events."""
+    return (nlp.annotate, ActorStage(config.dictionaries), EventStage(config.lexicons))
 
 
 class Pipeline:

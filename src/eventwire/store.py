@@ -19,7 +19,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from .model import ActorMention, Article, Entity, Failure, Sentence, Source, Span
+from . import ontology
+from .model import ActorMention, Article, Entity, EventMention, Failure, Sentence, Source, Span
 
 LOGGER = logging.getLogger(__name__)
 
@@ -122,7 +123,46 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX actors_code ON actors (code);
         """,
     ),
+    Migration(
+        3,
+        "event mentions",
+        """
+        CREATE TABLE event_mentions (
+            article_id VARCHAR NOT NULL,
+            idx INTEGER NOT NULL,
+            sentence_idx INTEGER NOT NULL,
+            trigger_start INTEGER NOT NULL,
+            trigger_end INTEGER NOT NULL,
+            trigger_text VARCHAR NOT NULL,
+            code VARCHAR NOT NULL,
+            root VARCHAR NOT NULL,
+            plover_type VARCHAR,
+            plover_mode VARCHAR,
+            plover_context VARCHAR,
+            goldstein DOUBLE,
+            quad_class INTEGER,
+            source VARCHAR[] NOT NULL,
+            target VARCHAR[] NOT NULL,
+            source_spans STRUCT(start_char INTEGER, end_char INTEGER, text VARCHAR)[] NOT NULL,
+            target_spans STRUCT(start_char INTEGER, end_char INTEGER, text VARCHAR)[] NOT NULL,
+            negated BOOLEAN NOT NULL,
+            hypothetical BOOLEAN NOT NULL,
+            future BOOLEAN NOT NULL,
+            historical BOOLEAN NOT NULL,
+            attributed_to VARCHAR,
+            event_date DATE,
+            location VARCHAR,
+            confidence DOUBLE NOT NULL,
+            decided_by VARCHAR NOT NULL,
+            rule VARCHAR,
+            PRIMARY KEY (article_id, idx)
+        );
+        CREATE INDEX event_mentions_code ON event_mentions (code);
+        """,
+    ),
 )
+
+_SPANS = pa.list_(pa.struct([("start_char", pa.int32()), ("end_char", pa.int32()), ("text", pa.string())]))
 
 # Arrow schemas of the rows written per batch; column names and order match the tables above.
 _ROW_SCHEMAS: dict[str, pa.Schema] = {
@@ -189,6 +229,37 @@ _ROW_SCHEMAS: dict[str, pa.Schema] = {
             ("head", pa.string()),
             ("via", pa.string()),
             ("coded", pa.bool_()),
+        ]
+    ),
+    "event_mentions": pa.schema(
+        [
+            ("article_id", pa.string()),
+            ("idx", pa.int32()),
+            ("sentence_idx", pa.int32()),
+            ("trigger_start", pa.int32()),
+            ("trigger_end", pa.int32()),
+            ("trigger_text", pa.string()),
+            ("code", pa.string()),
+            ("root", pa.string()),
+            ("plover_type", pa.string()),
+            ("plover_mode", pa.string()),
+            ("plover_context", pa.string()),
+            ("goldstein", pa.float64()),
+            ("quad_class", pa.int32()),
+            ("source", pa.list_(pa.string())),
+            ("target", pa.list_(pa.string())),
+            ("source_spans", _SPANS),
+            ("target_spans", _SPANS),
+            ("negated", pa.bool_()),
+            ("hypothetical", pa.bool_()),
+            ("future", pa.bool_()),
+            ("historical", pa.bool_()),
+            ("attributed_to", pa.string()),
+            ("event_date", pa.date32()),
+            ("location", pa.string()),
+            ("confidence", pa.float64()),
+            ("decided_by", pa.string()),
+            ("rule", pa.string()),
         ]
     ),
 }
@@ -282,6 +353,7 @@ class Store:
             "sentences": [_sentence_row(a.id, s) for a in batch.articles for s in a.sentences],
             "entities": [_entity_row(a.id, e) for a in batch.articles for e in a.entities],
             "actors": [_actor_row(a.id, m) for a in batch.articles for m in a.actors],
+            "event_mentions": [_event_row(a.id, e) for a in batch.articles for e in a.events],
         }
         with self.atomic():
             for name, rows in tables.items():
@@ -347,7 +419,7 @@ class Store:
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables."""
         out = {}
-        for table in ("articles", "sources", "sentences", "entities", "actors", "errors"):
+        for table in ("articles", "sources", "sentences", "entities", "actors", "event_mentions", "errors"):
             row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
             out[table] = int(row[0]) if row else 0
         return out
@@ -435,8 +507,22 @@ class Store:
                 [article_id],
             ).fetchall()
         ]
+        article.events = [
+            _event(r) for r in self._dicts(EVENT_SELECT + " WHERE article_id = ? ORDER BY idx", [article_id])
+        ]
         article.warnings = [f.reason for f in self.failures(level="warning", article_id=article_id)]
         return article
+
+    def list_events(self, filters: EventFilter) -> list[dict[str, Any]]:
+        """Stored event mentions matching the filters, newest article first, with the sentence they came from."""
+        where, params = filters.sql()
+        return self._dicts(
+            "SELECT e.*, a.title, a.pub_date, s.text AS sentence FROM event_mentions e "
+            "JOIN articles a ON a.id = e.article_id "
+            "JOIN sentences s ON s.article_id = e.article_id AND s.idx = e.sentence_idx "
+            f"WHERE {where} ORDER BY a.pub_date DESC NULLS LAST, e.article_id, e.idx LIMIT ?",
+            [*params, filters.limit],
+        )
 
     def sources(self, article_id: str) -> list[Source]:
         """Every source an article was read from, first seen first."""
@@ -558,3 +644,129 @@ def _actor_row(article_id: str, actor: ActorMention) -> dict[str, Any]:
         "via": actor.via,
         "coded": actor.coded,
     }
+
+
+EVENT_SELECT = (
+    "SELECT idx, sentence_idx, trigger_start, trigger_end, trigger_text, code, source, target, source_spans, "
+    "target_spans, negated, hypothetical, future, historical, attributed_to, event_date, location, confidence, "
+    "decided_by, rule FROM event_mentions"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """What `eventwire events` asks for: an actor code or prefix, a country, a CAMEO code prefix, dates, a mode."""
+
+    actor: str | None = None
+    country: str | None = None
+    code: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    mode: str | None = None
+    article: str | None = None
+    limit: int = 100
+
+    def sql(self) -> tuple[str, list[Any]]:
+        """The WHERE clause and its parameters (always parameterised)."""
+        clauses: list[str] = ["TRUE"]
+        params: list[Any] = []
+        if self.actor:
+            clauses.append("len(list_filter(list_concat(e.source, e.target), x -> starts_with(x, ?))) > 0")
+            params.append(self.actor.upper())
+        if self.country:
+            clauses.append("len(list_filter(list_concat(e.source, e.target), x -> starts_with(x, ?))) > 0")
+            params.append(self.country.upper()[:3])
+        if self.code:
+            clauses.append("starts_with(e.code, ?)")
+            params.append(self.code)
+        if self.since:
+            clauses.append("e.event_date >= ?")
+            params.append(self.since)
+        if self.until:
+            clauses.append("e.event_date <= ?")
+            params.append(self.until)
+        if self.mode:
+            clauses.append(_MODE_SQL[self.mode])
+        if self.article:
+            clauses.append("starts_with(e.article_id, ?)")
+            params.append(self.article)
+        return " AND ".join(clauses), params
+
+
+# Modes as SQL conditions; "asserted" is an event the text says happened, unqualified.
+_MODE_SQL = {
+    "asserted": "NOT (e.negated OR e.hypothetical OR e.future OR e.historical)",
+    "negated": "e.negated",
+    "hypothetical": "e.hypothetical",
+    "future": "e.future",
+    "historical": "e.historical",
+}
+MODES = tuple(_MODE_SQL)
+
+
+def _event_row(article_id: str, event: EventMention) -> dict[str, Any]:
+    """An event mention as a row of `event_mentions`, with its PLOVER and Goldstein values from the codebook."""
+    entry = ontology.cameo_codes().get(event.code)
+    return {
+        "article_id": article_id,
+        "idx": event.index,
+        "sentence_idx": event.sentence,
+        "trigger_start": event.trigger.start,
+        "trigger_end": event.trigger.end,
+        "trigger_text": event.trigger.text,
+        "code": event.code,
+        "root": ontology.root(event.code),
+        "plover_type": entry.plover_type if entry else None,
+        "plover_mode": entry.plover_mode if entry else None,
+        "plover_context": ";".join(entry.plover_context) if entry and entry.plover_context else None,
+        "goldstein": entry.goldstein if entry else None,
+        "quad_class": entry.quad_class if entry else None,
+        "source": event.source,
+        "target": event.target,
+        "source_spans": [_span_row(s) for s in event.source_spans],
+        "target_spans": [_span_row(s) for s in event.target_spans],
+        "negated": event.negated,
+        "hypothetical": event.hypothetical,
+        "future": event.future,
+        "historical": event.historical,
+        "attributed_to": event.attributed_to,
+        "event_date": event.date,
+        "location": event.location,
+        "confidence": event.confidence,
+        "decided_by": event.decided_by,
+        "rule": event.rule,
+    }
+
+
+def _span_row(span: Span) -> dict[str, Any]:
+    """A span as a struct row."""
+    return {"start_char": span.start, "end_char": span.end, "text": span.text}
+
+
+def _span(row: dict[str, Any]) -> Span:
+    """A span from a struct row."""
+    return Span(row["start_char"], row["end_char"], row["text"])
+
+
+def _event(row: dict[str, Any]) -> EventMention:
+    """An event mention from a row of `event_mentions`."""
+    return EventMention(
+        row["idx"],
+        row["sentence_idx"],
+        Span(row["trigger_start"], row["trigger_end"], row["trigger_text"]),
+        row["code"],
+        list(row["source"]),
+        list(row["target"]),
+        negated=row["negated"],
+        hypothetical=row["hypothetical"],
+        future=row["future"],
+        historical=row["historical"],
+        attributed_to=row["attributed_to"],
+        date=row["event_date"],
+        location=row["location"],
+        confidence=row["confidence"],
+        source_spans=[_span(s) for s in row["source_spans"]],
+        target_spans=[_span(s) for s in row["target_spans"]],
+        decided_by=row["decided_by"],
+        rule=row["rule"],
+    )

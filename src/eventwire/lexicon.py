@@ -1,0 +1,335 @@
+"""The event lexicon: words and constructions that express an event, each with the CAMEO code it gives.
+
+Each row names a trigger (the lemma of a verb or noun) and, optionally, what must stand around it in the
+dependency parse: a direct object (`impose` + `sanction`), a preposition and words in its object (`accuse` `of`
+`war crime`), a particle (`crack down`). Triggers and objects may be compounds (`car bomb`, `air strike`): the last
+word is the head and the words before it must stand, in that order, among its left-hand modifiers.
+
+The shipped table is `data/events/lexicon.csv`; users add rows, or replace shipped rows of the same pattern, with
+CSV files of the same columns. `Lexicon.matches` returns every row that fits a token, most specific first: the
+caller decides between rows that fit equally well.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import ontology
+from .errors import DictionaryError
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+COLUMNS = ("trigger", "pos", "object", "prep", "prep_object", "particle", "code", "example")
+POS_TAGS = frozenset({"VERB", "NOUN"})
+SHIPPED_SOURCE = "eventwire/data/events/lexicon.csv"
+
+# Dependents that hold a trigger's object: the direct object, a copula's attribute, the subject of a passive
+# ("sanctions were imposed") and an object predicate.
+_OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "nsubjpass", "oprd"})
+_PREP_DEPS = frozenset({"prep", "agent", "dative"})
+# A particle is usually `prt`; the parser also makes some particles adverbs ("pulled back") or prepositions
+# ("pulled out of"), so those count when their word is the particle's.
+_PARTICLE_DEPS = frozenset({"prt", "compound:prt", "advmod", "prep"})
+# Left-hand dependents that make a compound's first words ("car bomb", "anti-government protest").
+_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod", "nn"})
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One row of the lexicon: a trigger pattern and the CAMEO code it gives."""
+
+    trigger: str
+    pos: str
+    object: str | None
+    prep: str | None
+    prep_object: str | None
+    particle: str | None
+    code: str
+    example: str
+    origin: str
+
+    @property
+    def pattern(self) -> tuple[str, str, str | None, str | None, str | None, str | None]:
+        """What the row matches, without its code: rows with the same pattern replace one another."""
+        return (self.trigger, self.pos, self.object, self.prep, self.prep_object, self.particle)
+
+    @property
+    def specificity(self) -> int:
+        """How many constraints the row sets: object, preposition, particle, and each further word required."""
+        count = len(self.trigger.split()) - 1
+        if self.object:
+            count += len(self.object.split())
+        if self.prep:
+            count += 1
+        if self.prep_object:
+            count += len(self.prep_object.split())
+        if self.particle:
+            count += 1
+        return count
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A lexicon entry that fits a token, with the tokens that make up the trigger."""
+
+    entry: Entry
+    tokens: tuple[int, ...]
+    object: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    """An entry's pattern split into words, ready for matching."""
+
+    entry: Entry
+    modifiers: tuple[str, ...]
+    object: tuple[str, ...]
+    prep_object: tuple[str, ...]
+
+
+class Lexicon:
+    """Lexicon entries indexed by the head lemma and part of speech of their trigger."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        """A lexicon of these entries (their order breaks ties between equally specific matches)."""
+        self._entries = tuple(entries)
+        index: dict[tuple[str, str], list[_Pattern]] = {}
+        for entry in self._entries:
+            words = entry.trigger.split()
+            pattern = _Pattern(
+                entry,
+                tuple(words[:-1]),
+                tuple(entry.object.split()) if entry.object else (),
+                tuple(entry.prep_object.split()) if entry.prep_object else (),
+            )
+            index.setdefault((words[-1], entry.pos), []).append(pattern)
+        for patterns in index.values():
+            patterns.sort(key=lambda p: -p.entry.specificity)
+        self._index = index
+
+    @classmethod
+    def load(cls, extra: Sequence[str | Path] = ()) -> Lexicon:
+        """The shipped lexicon extended by the user's CSV files, whose rows replace shipped rows of the same pattern."""
+        entries = {entry.pattern: entry for entry in shipped_entries()}
+        for path in extra:
+            for entry in read_file(Path(path)):
+                entries.pop(entry.pattern, None)
+                entries[entry.pattern] = entry
+        return cls(entries.values())
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        """Every entry, in the order they were loaded."""
+        return self._entries
+
+    def __len__(self) -> int:
+        """The number of entries."""
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[Entry]:
+        """The entries, in the order they were loaded."""
+        return iter(self._entries)
+
+    def matches(self, token: Token) -> list[Match]:
+        """Every entry that fits this token as its trigger, most specific first; equally specific ones all kept."""
+        pos = token.pos_
+        if pos not in POS_TAGS or (pos == "NOUN" and token.dep_ == "compound"):
+            # A noun that modifies another ("talk show", "aid workers") names a kind of thing, not an event.
+            return []
+        lemma = token.lemma_.lower()
+        candidates = self._index.get((lemma, pos), [])
+        text = token.lower_
+        if text != lemma:
+            if pos == "NOUN" and (text, pos) in self._index:
+                # Plurals the lemmatizer keeps ("talks"): the text is looked up as well.
+                candidates = sorted(
+                    [*candidates, *self._index[(text, pos)]], key=lambda p: -p.entry.specificity
+                )
+            elif pos == "VERB" and not candidates and text.startswith(lemma):
+                # The lemmatizer sometimes drops a verb's final e ("staged" → "stag", "hoped" → "hop").
+                candidates = self._index.get((lemma + "e", pos), [])
+        found = []
+        for pattern in candidates:
+            match = _match(pattern, token)
+            if match is not None:
+                found.append(match)
+        return found
+
+
+def _match(pattern: _Pattern, token: Token) -> Match | None:
+    """The match of one pattern on a token, or None if any of its constraints fails."""
+    entry = pattern.entry
+    tokens = [token.i]
+    if pattern.modifiers:
+        words = _modifiers(token, pattern.modifiers)
+        if words is None:
+            return None
+        tokens += words
+    particle = None
+    if entry.particle:
+        particle = _particle(token, entry.particle)
+        if particle is None:
+            return None
+        tokens.append(particle.i)
+    obj = None
+    if pattern.object:
+        found = _object(token, pattern.object)
+        if found is None:
+            return None
+        obj, words = found
+        tokens += [obj.i, *words]
+    if entry.prep:
+        heads = [token] if obj is None else [token, obj]
+        if particle is not None:
+            heads.append(particle)
+        if obj is None:
+            heads += [c for c in token.children if c.dep_ in _OBJECT_DEPS]
+        words = _prep(heads, entry.prep, pattern.prep_object)
+        if words is None:
+            return None
+        tokens += words
+    return Match(entry, tuple(sorted(set(tokens))), obj.i if obj is not None else None)
+
+
+def _is(token: Token, word: str) -> bool:
+    """Whether a token is this word, by lemma or by its lowercased text."""
+    return token.lemma_.lower() == word or token.lower_ == word
+
+
+def _in_order(tokens: Iterable[Token], words: Sequence[str]) -> list[int] | None:
+    """The indices of tokens that are these words in this order (others may come between), or None."""
+    found: list[int] = []
+    for token in tokens:
+        if len(found) == len(words):
+            break
+        if _is(token, words[len(found)]):
+            found.append(token.i)
+    return found if len(found) == len(words) else None
+
+
+def _modifiers(token: Token, words: Sequence[str]) -> list[int] | None:
+    """The tokens of the first words of a compound, found in order among the head's left-hand modifiers."""
+    region = [t for child in token.lefts if child.dep_ in _MODIFIER_DEPS for t in child.subtree]
+    return _in_order(region, words) if region else None
+
+
+def _object(token: Token, words: Sequence[str]) -> tuple[Token, list[int]] | None:
+    """The token's object that is this word or compound, with the tokens of the compound's first words."""
+    for child in token.children:
+        if child.dep_ not in _OBJECT_DEPS:
+            continue
+        for candidate in (child, *child.conjuncts):
+            if not _is(candidate, words[-1]):
+                continue
+            if len(words) == 1:
+                return candidate, []
+            modifiers = _modifiers(candidate, words[:-1])
+            if modifiers is not None:
+                return candidate, modifiers
+    return None
+
+
+def _particle(token: Token, word: str) -> Token | None:
+    """The token's particle that is this word, if it has one."""
+    for child in token.children:
+        if child.dep_ in _PARTICLE_DEPS and child.lower_ == word:
+            return child
+    return None
+
+
+def _prep(heads: Sequence[Token], word: str, objects: Sequence[str]) -> list[int] | None:
+    """The preposition (among the heads' children) that is this word and, if asked, holds these words in its object."""
+    for head in heads:
+        for child in head.children:
+            if child.dep_ not in _PREP_DEPS or child.lower_ != word:
+                continue
+            if not objects:
+                return [child.i]
+            found = _in_order((t for t in child.subtree if t.i != child.i), objects)
+            if found is not None:
+                return [child.i, *found]
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_entries() -> tuple[Entry, ...]:
+    """The rows of the shipped table (read once per process)."""
+    table = resources.files("eventwire") / "data" / "events" / "lexicon.csv"
+    return tuple(parse(table.read_text(encoding="utf-8"), SHIPPED_SOURCE))
+
+
+def read_file(path: Path) -> list[Entry]:
+    """The rows of a user's lexicon file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DictionaryError(f"cannot read lexicon: {exc}", source=str(path)) from exc
+    return parse(text, str(path))
+
+
+def parse(text: str, source: str) -> list[Entry]:
+    """The rows of a lexicon table: a header naming the columns, then one entry a line; `#` lines are comments."""
+    entries: list[Entry] = []
+    seen: dict[tuple[str, str, str | None, str | None, str | None, str | None], int] = {}
+    header = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cells = next(csv.reader([line]))
+        if not header:
+            if [c.strip() for c in cells] != list(COLUMNS):
+                raise DictionaryError(
+                    f"the header must name the columns {','.join(COLUMNS)}", source=source, line=number
+                )
+            header = True
+            continue
+        entry = _entry(cells, f"{source}:{number}", source, number)
+        if entry.pattern in seen:
+            raise DictionaryError(
+                f"the same pattern as line {seen[entry.pattern]}", source=source, line=number
+            )
+        seen[entry.pattern] = number
+        entries.append(entry)
+    return entries
+
+
+def _entry(cells: list[str], origin: str, source: str, line: int) -> Entry:
+    """One row as an entry, checked."""
+    if len(cells) != len(COLUMNS):
+        raise DictionaryError(
+            f"{len(cells)} columns where {len(COLUMNS)} are needed ({','.join(COLUMNS)})",
+            source=source,
+            line=line,
+        )
+    trigger, pos, obj, prep, prep_object, particle, code, example = (" ".join(c.split()) for c in cells)
+    if not trigger:
+        raise DictionaryError("a row without a trigger", source=source, line=line)
+    if pos.upper() not in POS_TAGS:
+        raise DictionaryError(f"pos must be VERB or NOUN, not {pos!r}", source=source, line=line)
+    for name, value in (("prep", prep), ("particle", particle)):
+        if " " in value:
+            raise DictionaryError(f"{name} must be one word, not {value!r}", source=source, line=line)
+    if prep_object and not prep:
+        raise DictionaryError("prep_object without a prep", source=source, line=line)
+    try:
+        code = ontology.normalise_code(code)
+    except ValueError:
+        raise DictionaryError(f"not a CAMEO event code: {code!r}", source=source, line=line) from None
+    return Entry(
+        trigger=trigger.lower(),
+        pos=pos.upper(),
+        object=obj.lower() or None,
+        prep=prep.lower() or None,
+        prep_object=prep_object.lower() or None,
+        particle=particle.lower() or None,
+        code=code,
+        example=example,
+        origin=origin,
+    )

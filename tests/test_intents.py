@@ -1,0 +1,55 @@
+"""Codes of announced acts: intent, appeal, demand, refusal and threat, computed from the embedded act."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventwire import ontology
+from eventwire.intents import announced
+
+
+@pytest.mark.parametrize(
+    ("family", "act", "expected"),
+    [
+        ("intent", "073", "0333"),  # agreed to provide humanitarian aid
+        ("intent", "070", "033"),  # offered aid of no stated kind
+        ("intent", "040", "036"),  # plans to meet
+        ("intent", "042", "036"),  # will visit
+        ("intent", "045", "039"),  # offered to mediate
+        ("intent", "057", "037"),  # agreed to sign a peace deal
+        ("intent", "062", "0312"),  # pledged military cooperation
+        ("intent", "0841", "0353"),  # promised to release the hostages
+        ("intent", "0871", "0356"),  # agreed to a ceasefire
+        ("intent", "010", "030"),  # nothing more specific: intent to cooperate
+        ("intent", "190", "138"),  # vowed to fight: a threat, not an intent to cooperate
+        ("intent", "173", "137"),  # plans to arrest: threat of repression
+        ("appeal", "0841", "0253"),  # urged them to release
+        ("appeal", "040", "026"),  # called on both sides to talk
+        ("appeal", "073", "0233"),  # appealed for humanitarian aid
+        ("appeal", "111", "020"),  # an appeal with no cooperative content is the generic one
+        ("demand", "087", "1056"),  # demanded de-escalation
+        ("demand", "040", "106"),
+        ("refuse", "040", "125"),  # refused to meet
+        ("refuse", "0841", "1243"),  # refused to release
+        ("refuse", "057", "127"),  # rejected the agreement
+        ("refuse", "190", "120"),
+        ("threaten", "190", "138"),
+        ("threaten", "163", "1312"),  # threatened sanctions
+        ("threaten", "161", "1313"),  # threatened to cut ties
+        ("threaten", "164", "134"),  # threatened to walk out of talks
+        ("threaten", "141", "133"),  # threatened protests
+        ("threaten", "010", "130"),
+    ],
+)
+def test_announced_codes(family: str, act: str, expected: str) -> None:
+    """Each family puts the embedded act where the codebook does."""
+    assert announced(family, act) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("family", ["intent", "appeal", "demand", "refuse", "threaten"])
+def test_every_announced_code_exists(family: str) -> None:
+    """Whatever the embedded act, the result is a code of the codebook, never an invented one."""
+    codes = ontology.cameo_codes()
+    for act in codes:
+        if len(act) >= 3:
+            assert announced(family, act) in codes, (family, act)  # type: ignore[arg-type]
