@@ -131,6 +131,10 @@ CHARGES: dict[str, str] = {
     "spying": "1125",
     "treason": "1125",
 }
+# Prepositions that also give a visit's target (the place visited stands for its country or government).
+VISIT_PREPS = frozenset({"for", "in", "to"})
+# Verbs whose refusal is declining to comment (CAMEO 011).
+SILENCE = SPEECH | {"comment", "elaborate", "speak", "respond", "answer", "discuss"}
 # Prepositions that introduce whom an act is aimed at.
 TARGET_PREPS = frozenset({"with", "to", "against", "on", "at", "toward", "towards", "upon", "into", "over"})
 # Dependencies that stay inside one noun phrase when looking for the actor an argument names.
@@ -282,16 +286,20 @@ def _announced(
     if family is None:
         return None
     for act in _complements(token):
-        matches = lexicon.matches(act)
-        if not matches:
-            continue
-        match = matches[0]
-        if ontology.root(match.entry.code) == "01":
-            continue  # "declined to comment", "promised to say more": the controlling verb's own row codes it
         controller = _controller(token)
+        sources = _subject_actors(controller, by_token)
+        if family == "refuse" and act.lemma_ in SILENCE:
+            # Refusing to speak is CAMEO's "decline comment", not a rejection.
+            consumed.update((token.i, controller.i, act.i))
+            return _Event(
+                sorted({token.i, controller.i, act.i}), "011", sources, [], "refusal to speak", controller.i
+            )
+        matches = lexicon.matches(act)
+        if not matches or ontology.root(matches[0].entry.code) == "01":
+            continue  # "promised to say more": the controlling verb's own row codes it
+        match = matches[0]
         code = intents.announced(family, match.entry.code)
         words = sorted({token.i, controller.i, *match.tokens})
-        sources = _subject_actors(controller, by_token)
         addressee = _addressee(controller, act, by_token) if family in ("appeal", "demand") else []
         targets = addressee or _targets(act, match, by_token)
         consumed.update(words)
@@ -359,7 +367,7 @@ def _verbal(
     """A verb the lexicon codes, with its arguments: "Israel bombed Gaza", "talks were held with Iran"."""
     matches = lexicon.matches(token)
     if not matches:
-        return None
+        return _reported_charge(token, by_token) if token.lemma_ in SPEECH else None
     match = matches[0]
     sources = _subject_actors(token, by_token)
     targets = _targets(token, match, by_token)
@@ -380,6 +388,13 @@ def _verbal(
     if ontology.root(event.code) == "01":
         _charge(event, token, by_token)
     return event
+
+
+def _reported_charge(verb: Token, by_token: dict[int, list[ActorMention]]) -> _Event | None:
+    """A speech verb the lexicon has no row for ("reported") that reports someone's crimes."""
+    event = _Event([verb.i], "010", _subject_actors(verb, by_token), [], "speech verb", verb.i)
+    _charge(event, verb, by_token)
+    return event if event.code != "010" else None
 
 
 def _charge(event: _Event, verb: Token, by_token: dict[int, list[ActorMention]]) -> None:
@@ -460,7 +475,7 @@ def _subject_actors(token: Token, by_token: dict[int, list[ActorMention]]) -> li
             return _actors_of_all(subjects, by_token)
         if verb.dep_ == "relcl":
             return _actors_of(verb.head, by_token)
-        verb = verb.head if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb else None
+        verb = verb.head if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.i != verb.i else None
     return []
 
 
@@ -472,8 +487,10 @@ def _targets(token: Token, match: Match, by_token: dict[int, list[ActorMention]]
         return passive
     heads = [token] + ([token.doc[match.object]] if match.object is not None else [])
     found = _objects(token, by_token) if match.object is None else []
+    # A visit's target is where the visitor goes: "headed for Jordan", "arrived in Moscow".
+    preps = TARGET_PREPS | VISIT_PREPS if match.entry.code.startswith("042") else TARGET_PREPS
     for head in heads:
-        found.extend(_prep_actors(head, by_token))
+        found.extend(_prep_actors(head, by_token, preps))
     return _unique(found)
 
 
@@ -496,11 +513,13 @@ def _by_agent(token: Token, by_token: dict[int, list[ActorMention]]) -> list[Act
     return []
 
 
-def _prep_actors(token: Token, by_token: dict[int, list[ActorMention]]) -> list[ActorMention]:
+def _prep_actors(
+    token: Token, by_token: dict[int, list[ActorMention]], preps: frozenset[str] = TARGET_PREPS
+) -> list[ActorMention]:
     """The actors named after a targeting preposition of a word."""
     found: list[ActorMention] = []
     for prep in token.children:
-        if prep.dep_ == "prep" and prep.lower_ in TARGET_PREPS:
+        if prep.dep_ == "prep" and prep.lower_ in preps:
             found.extend(_actors_of_all([c for c in prep.children if c.dep_ == "pobj"], by_token))
     return found
 
@@ -538,7 +557,7 @@ def _demonym(token: Token) -> list[ActorMention]:
 def _governor_subject(token: Token, by_token: dict[int, list[ActorMention]]) -> list[ActorMention]:
     """The subject of the verb a nominal event hangs on: "Netanyahu interrupted a meeting for talks with Putin"."""
     head = token
-    while head.dep_ in ("pobj", "prep", "dobj", "conj") and head.head is not head:
+    while head.dep_ in ("pobj", "prep", "dobj", "conj") and head.head.i != head.i:
         head = head.head
         if head.pos_ == "VERB":
             return _subject_actors(head, by_token)
@@ -599,7 +618,7 @@ def _set_modes(
 def _governors(token: Token) -> list[Token]:
     """The verbs a clause hangs on through control and coordination ("agreed to provide" → agreed)."""
     found = []
-    while token.dep_ in ("xcomp", "conj") and token.head is not token:
+    while token.dep_ in ("xcomp", "conj") and token.head.i != token.i:
         token = token.head
         found.append(token)
     return found
@@ -656,7 +675,7 @@ def _historical(head: Token, sent: SpacySpan, date: dt.date | None) -> bool:
         if prep.dep_ != "prep":
             continue
         for token in prep.subtree:
-            if YEAR.match(token.text) and token.head is prep and int(token.text) < date.year - 1:
+            if YEAR.match(token.text) and token.head.i == prep.i and int(token.text) < date.year - 1:
                 return True
     return False
 

@@ -671,10 +671,10 @@ class EventFilter:
         clauses: list[str] = ["TRUE"]
         params: list[Any] = []
         if self.actor:
-            clauses.append("len(list_filter(list_concat(e.source, e.target), x -> starts_with(x, ?))) > 0")
+            clauses.append(_ANY_ACTOR)
             params.append(self.actor.upper())
         if self.country:
-            clauses.append("len(list_filter(list_concat(e.source, e.target), x -> starts_with(x, ?))) > 0")
+            clauses.append(_ANY_ACTOR)
             params.append(self.country.upper()[:3])
         if self.code:
             clauses.append("starts_with(e.code, ?)")
@@ -693,6 +693,11 @@ class EventFilter:
         return " AND ".join(clauses), params
 
 
+# An event whose source or target has a code starting with the parameter (a subquery: no lambda syntax, which
+# changed between DuckDB versions).
+_ANY_ACTOR = (
+    "EXISTS (SELECT 1 FROM (SELECT unnest(list_concat(e.source, e.target)) AS actor) WHERE starts_with(actor, ?))"
+)
 # Modes as SQL conditions; "asserted" is an event the text says happened, unqualified.
 _MODE_SQL = {
     "asserted": "NOT (e.negated OR e.hypothetical OR e.future OR e.historical)",
