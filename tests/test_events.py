@@ -13,7 +13,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 from click.testing import CliRunner
 
@@ -622,9 +621,7 @@ STORE_FILTERS = [
         EventFilter(code="0", mode="future"), lambda e: e.code < "1" and e.future, id="code-and-mode"
     ),
     pytest.param(EventFilter(actor="ISR"), lambda e: _involves(e, "ISR"), id="actor"),
-    pytest.param(
-        EventFilter(actor="rusgov"), lambda e: _involves(e, "RUSGOV"), id="actor-lowercase"
-    ),
+    pytest.param(EventFilter(actor="rusgov"), lambda e: _involves(e, "RUSGOV"), id="actor-lowercase"),
     pytest.param(EventFilter(country="UKR"), lambda e: _involves(e, "UKR"), id="country"),
     pytest.param(
         EventFilter(actor="RUS", code="19", mode="asserted"),
