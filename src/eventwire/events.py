@@ -131,6 +131,7 @@ CHARGES: dict[str, str] = {
     "spying": "1125",
     "treason": "1125",
 }
+FROM = frozenset({"from"})
 # Prepositions that also give a visit's target (the place visited stands for its country or government).
 VISIT_PREPS = frozenset({"for", "in", "to"})
 # Verbs whose refusal is declining to comment (CAMEO 011).
@@ -257,25 +258,34 @@ def _sentence_events(
     """The events of one sentence: announced acts first, then plain verbs, then nominal events."""
     consumed: set[int] = set()
     events: list[_Event] = []
+    # One pass over the tokens to pick the candidates (building spaCy tokens is the expensive part).
+    verbs, nouns, controllers = [], [], []
     for token in sent:
-        if token.pos_ in ("VERB", "AUX", "NOUN", "ADJ") and token.i not in consumed:
-            event = _announced(token, lexicon, by_token, consumed)
-            if event is not None:
-                events.append(event)
-    for token in sent:
-        if token.pos_ == "VERB" and token.i not in consumed:
-            event = _verbal(token, lexicon, by_token, consumed)
-            if event is not None:
-                events.append(event)
-    for token in sent:
-        if token.pos_ in ("NOUN", "PROPN") and token.i not in consumed:
-            event = _nominal(token, lexicon, by_token, consumed, title)
-            if event is not None:
-                events.append(event)
+        pos = token.pos_
+        if pos == "VERB":
+            verbs.append(token)
+        elif pos in ("NOUN", "PROPN"):
+            nouns.append(token)
+        if pos in ("VERB", "AUX", "NOUN", "ADJ") and _family(token) is not None:
+            controllers.append(token)
+    for token in controllers:
+        if token.i not in consumed:
+            events.extend(_some(_announced(token, lexicon, by_token, consumed)))
+    for token in verbs:
+        if token.i not in consumed:
+            events.extend(_some(_verbal(token, lexicon, by_token, consumed)))
+    for token in nouns:
+        if token.i not in consumed:
+            events.extend(_some(_nominal(token, lexicon, by_token, consumed, title)))
     events = [e for e in events if not _reports_another(e, events, sent) and not _bare_statement(e, sent)]
     for event in events:
         _set_modes(event, sent, by_token, date)
     return [e for e in events if e.sources or e.targets]
+
+
+def _some(event: _Event | None) -> list[_Event]:
+    """An event as a list of none or one."""
+    return [] if event is None else [event]
 
 
 def _announced(
@@ -285,7 +295,7 @@ def _announced(
     family = _family(token)
     if family is None:
         return None
-    for act in _complements(token):
+    for act in _complements(token, family):
         controller = _controller(token)
         sources = _subject_actors(controller, by_token)
         if family == "refuse" and act.lemma_ in SILENCE:
@@ -334,9 +344,10 @@ def _addressee(controller: Token, act: Token, by_token: dict[int, list[ActorMent
     return found
 
 
-def _complements(token: Token) -> list[Token]:
-    """The acts a controlling word announces: its infinitive complements ("to provide"), and for "call on X to
-    stop" the verb under the preposition."""
+def _complements(token: Token, family: intents.Family) -> list[Token]:
+    """The acts a controlling word announces: its infinitive complements ("to provide"), for "call on X to
+    stop" the verb under the preposition, and for demands and appeals a that-clause ("demanded that Russia
+    withdraw")."""
     acts = [c for c in token.children if c.dep_ in ("xcomp", "acl", "ccomp") and c.pos_ == "VERB"]
     for child in token.children:
         if child.dep_ == "prep":
@@ -345,7 +356,8 @@ def _complements(token: Token) -> list[Token]:
     for child in token.children:
         if child.dep_ in ("dobj", "pobj"):
             acts.extend(c for c in child.children if c.dep_ in ("acl", "relcl") and _infinitive(c))
-    return [a for a in acts if _infinitive(a) or a.dep_ == "xcomp"]
+    clauses = family in ("demand", "appeal")
+    return [a for a in acts if _infinitive(a) or a.dep_ == "xcomp" or (clauses and a.dep_ == "ccomp")]
 
 
 def _infinitive(token: Token) -> bool:
@@ -371,6 +383,10 @@ def _verbal(
     match = matches[0]
     sources = _subject_actors(token, by_token)
     targets = _targets(token, match, by_token)
+    if match.entry.code[:2] in ("04", "05"):
+        # "received a call from X", "welcomed a delegation from X": the other party of a meeting.
+        heads = [token] + ([token.doc[match.object]] if match.object is not None else [])
+        targets = _unique(targets + [a for h in heads for a in _prep_actors(h, by_token, FROM)])
     consumed.update(match.tokens)
     # The content of an accusation or a condemnation is not a second event: "accused Israel of attacks on Gaza".
     if ontology.root(match.entry.code) in CONTENT_ROOTS:
@@ -463,20 +479,31 @@ def _bare_statement(event: _Event, sent: SpacySpan) -> bool:
 
 def _subject_actors(token: Token, by_token: dict[int, list[ActorMention]]) -> list[ActorMention]:
     """Who did it: the verb's subject or passive by-agent, else the subject it shares with a verb it is
-    coordinated with or controlled by, else the noun a relative clause hangs on."""
+    coordinated with or controlled by or is an adjunct of ("said after meeting X", "were killed trying to
+    kidnap"), else the noun a relative clause hangs on."""
     verb: Token | None = token
     while verb is not None:
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
-        if passive:
+        if passive and verb.i == token.i:
             agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
             return _actors_of_all(agents, by_token)
-        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj", "nsubjpass")]
         if subjects:
             return _actors_of_all(subjects, by_token)
         if verb.dep_ == "relcl":
             return _actors_of(verb.head, by_token)
-        verb = verb.head if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.i != verb.i else None
+        verb = _shared_subject_verb(verb)
     return []
+
+
+def _shared_subject_verb(verb: Token) -> Token | None:
+    """The verb whose subject a subjectless verb shares: its coordinate, controller, the clause it modifies, or
+    the verb of the preposition it follows ("after meeting")."""
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.i != verb.i:
+        return verb.head
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
+        return verb.head.head
+    return None
 
 
 def _targets(token: Token, match: Match, by_token: dict[int, list[ActorMention]]) -> list[ActorMention]:
