@@ -280,7 +280,11 @@ def _sentence_events(
     events = [e for e in events if not _reports_another(e, events, sent) and not _bare_statement(e, sent)]
     for event in events:
         _set_modes(event, sent, by_token, date)
-    return [e for e in events if e.sources or e.targets]
+    # A verb the lexicon knows is kept even when neither side is a coded actor ("Gunmen opened fire on a
+    # bus"): its code and evidence stand, its actors are empty, its confidence says so. Nominal events
+    # without actors were dropped above (a bare "the attack" is usually an earlier mention), and so is a
+    # comment by no one.
+    return [e for e in events if e.sources or e.targets or ontology.root(e.code) != "01"]
 
 
 def _some(event: _Event | None) -> list[_Event]:
@@ -812,7 +816,8 @@ def _record(index: int, sentence: int, event: _Event, doc: Doc, article: Article
 
 def _confidence(event: _Event, sources: list[str], targets: list[str]) -> float:
     """How far to trust an event: both sides found and one reading of the trigger is surest."""
-    score = event.score * (0.9 if sources and targets else 0.7)
+    sides = int(bool(sources)) + int(bool(targets))
+    score = event.score * (0.4, 0.7, 0.9)[sides]
     if event.alternatives:
         score *= 0.8
     if event.hypothetical or event.negated:
