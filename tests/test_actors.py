@@ -325,3 +325,32 @@ def test_one_word_person_after_a_place_preposition_is_a_place(
     """An unknown one-word "person" after "from" or "in" is a mistagged place; a full name after "to" is a person."""
     actors = _actors(pipeline, text)
     assert bool(actors) is kept, [(a.span.text, a.code) for a in actors]
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "code"),
+    [
+        ("Hundreds of Palestinians clashed with police.", "Palestinians", "PSECVL"),
+        ("Two Iraqis were wounded in the blast.", "Two Iraqis", "IRQCVL"),
+        ("A Syrian man was arrested at the border.", "Syrian man", "SYRCVL"),
+        ("Thousands of Ukrainians fled west.", "Ukrainians", "UKRCVL"),
+        ("The Palestinians rejected the proposal.", "Palestinians", "PSE"),
+    ],
+)
+def test_people_by_nationality(pipeline: Pipeline, text: str, mention: str, code: str) -> None:
+    """People named by nationality are the country; counted or single people are its civilians."""
+    assert _codes(_actors(pipeline, text)).get(mention) == code
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Palestinian negotiators rejected the plan.", "plan"),
+        ("The plan was approved by the cabinet in Kenya.", "plan"),
+        ("He lives in a Palestinian village.", "village"),
+    ],
+)
+def test_not_people_or_acronyms(pipeline: Pipeline, text: str, word: str) -> None:
+    """A lower-case word is not a capitalised acronym ("plan" is not PLAN, the Chinese navy), and a place is not
+    its people."""
+    assert not any(word in a.span.text for a in _actors(pipeline, text))

@@ -77,6 +77,14 @@ PERSON_PLACE_PREPOSITIONS = frozenset(
 # Verbs of travel: their object is a destination ("visited Beijing"), not a government.
 MOVEMENT_VERBS = frozenset({"visit", "tour", "leave", "reach", "enter", "arrive", "fly", "travel", "return"})
 # Argument positions in which a place name acts or is acted upon.
+# Heads of counted groups of people: "hundreds of Palestinians".
+QUANTITIES = frozenset(
+    {"hundred", "thousand", "dozen", "million", "score", "group", "crowd", "number", "band"}
+)
+# Nouns for one or more ordinary people that a nationality makes civilians of that country ("a Palestinian man").
+PEOPLE_NOUNS = frozenset(
+    {"man", "woman", "boy", "girl", "child", "teenager", "youth", "farmer", "worker", "resident", "villager"}
+)
 ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "dobj", "dative", "agent", "attr", "appos"})
 PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her"})
 GROUP_PRONOUNS = frozenset({"they", "them", "their"})
@@ -346,7 +354,11 @@ def _resolve(
     if lower in PAIR_HEADS and _is_pair(phrase):
         return _pair(start, end, sentence, found)
     named = _named(phrase, start, end, sentence, article, d, sporty, found, context)
-    role = named or _role(phrase, start, end, sentence, d, found, context)
+    role = (
+        named
+        or _people(phrase, start, end, sentence, d)
+        or _role(phrase, start, end, sentence, d, found, context)
+    )
     if role is None:
         return []
     if not role.words:
@@ -576,6 +588,31 @@ def _role(
     if phrase.root.lower_ in VAGUE_ROLES:
         return None
     return _Found(start, end, sentence, None, "uncoded", None, None, [role], head=head)
+
+
+def _people(phrase: Span, start: int, end: int, sentence: int, d: dicts.Dictionaries) -> _Found | None:
+    """People named by their nationality: "Palestinians" is the country; counted or single people ("hundreds
+    of Palestinians", "two Israelis", "a Palestinian man") are its civilians."""
+    root = phrase.root
+    if root.pos_ not in ("NOUN", "PROPN") or not _acts(root, role=True):
+        return None
+    iso3 = d.demonyms.get(dicts.normalise(root.text)) if root.text[:1].isupper() else None
+    if iso3 is None and root.lemma_.lower() in PEOPLE_NOUNS:
+        iso3 = next((d.demonyms[k] for t in phrase if (k := dicts.normalise(t.text)) in d.demonyms), None)
+        if iso3 is None:
+            return None
+        return _Found(start, end, sentence, f"{iso3}CVL", "people", None, iso3, ["CVL"], head=root.text)
+    if iso3 is None:
+        return None
+    counted = (
+        any(c.dep_ == "nummod" or c.lower_ in ("a", "an") for c in root.children)
+        or root.tag_ in ("NN", "NNP")
+        or (root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lemma_.lower() in QUANTITIES)
+    )
+    code = f"{iso3}CVL" if counted else iso3
+    return _Found(
+        start, end, sentence, code, "people", None, iso3, ["CVL"] if counted else [], head=root.text
+    )
 
 
 def _longest_role(words: list[str], d: dicts.Dictionaries) -> str | None:

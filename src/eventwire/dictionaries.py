@@ -271,7 +271,10 @@ def _keys(forms: Iterable[str]) -> set[str]:
     A short form written in capitals (PETRARCH writes every name so: `IRAN`, `BREE`) is also indexed as a name,
     unless it is a common word ("US" must not catch "us").
     """
-    keys = {normalise(f) for f in forms if f.strip()}
+    forms = [f for f in forms if f.strip()]
+    keys = {normalise(f) for f in forms}
+    if any(c.islower() for f in forms for c in f):
+        return keys  # written in mixed case ("PLA Navy|PLAN"): its capitals are an acronym, not a shout
     return keys | {k[1:].lower() for k in keys if k.startswith("=") and k[1:].lower() not in COMMON_WORDS}
 
 
