@@ -12,6 +12,7 @@ left alone (`discards`). The policy is documented in docs/events.md.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -134,6 +135,8 @@ CHARGES: dict[str, str] = {
 FROM = frozenset({"from"})
 # Prepositions that also give a visit's target (the place visited stands for its country or government).
 VISIT_PREPS = frozenset({"for", "in", "to"})
+# Verbs of harm that may only report what an attack did.
+HARM = frozenset({"kill", "wound", "injure", "murder", "maim"})
 # Verbs whose refusal is declining to comment (CAMEO 011).
 SILENCE = SPEECH | {"comment", "elaborate", "speak", "respond", "answer", "discuss"}
 # Prepositions that introduce whom an act is aimed at.
@@ -384,6 +387,8 @@ def _verbal(
     matches = lexicon.matches(token)
     if not matches:
         return _reported_charge(token, by_token) if token.lemma_ in SPEECH else None
+    if _consequence(token, lexicon):
+        return None
     match = matches[0]
     sources = _subject_actors(token, by_token)
     targets = _targets(token, match, by_token)
@@ -408,6 +413,18 @@ def _verbal(
     if ontology.root(event.code) == "01":
         _charge(event, token, by_token)
     return event
+
+
+def _consequence(token: Token, lexicon: Lexicon) -> bool:
+    """Whether a verb of harm only tells what an act did: "shelled Kherson, killing two civilians", "a car bomb
+    that killed five" report one attack, not an attack and a killing."""
+    if token.lemma_.lower() not in HARM:
+        return False
+    if token.dep_ == "advcl" and token.tag_ == "VBG":
+        return bool(lexicon.matches(token.head))
+    if token.dep_ == "relcl":
+        return bool([m for m in lexicon.matches(token.head) if m.entry.pos == "NOUN"])
+    return False
 
 
 def _reported_charge(verb: Token, by_token: dict[int, list[ActorMention]]) -> _Event | None:
@@ -455,7 +472,7 @@ def _nominal(
     between = _between(token, by_token)
     if between:
         sources = between
-    if not sources and targets:
+    if not sources and (targets or _claimed(token)):
         sources = _governor_subject(token, by_token)
     if not sources and not targets:
         return None
@@ -522,7 +539,41 @@ def _targets(token: Token, match: Match, by_token: dict[int, list[ActorMention]]
     preps = TARGET_PREPS | VISIT_PREPS if match.entry.code.startswith("042") else TARGET_PREPS
     for head in heads:
         found.extend(_prep_actors(head, by_token, preps))
+    if not found and ontology.root(match.entry.code) >= "14":
+        found = _place_targets(heads, preps)
     return _unique(found)
+
+
+def _place_targets(heads: list[Token], preps: frozenset[str]) -> list[ActorMention]:
+    """For force, protest and coercion aimed at a place ("launched drones at Moscow", "shelled Kyiv"), the
+    country the place is, or is the capital of: CAMEO codes the target country of an attack on its territory."""
+    candidates = [c for h in heads for c in h.children if c.dep_ == "dobj"]
+    candidates += [
+        o for h in heads for p in h.children if p.dep_ == "prep" and p.lower_ in preps for o in p.children
+    ]
+    found: list[ActorMention] = []
+    for token in candidates:
+        if token.ent_type_ not in ("GPE", "LOC") or token.dep_ not in ("dobj", "pobj"):
+            continue
+        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        iso3 = _place_country(ent.text) if ent is not None else None
+        if ent is not None and iso3 is not None:
+            span = Span(ent.start_char, ent.end_char, ent.text)
+            found.append(ActorMention(-1 - token.i, 0, span, iso3, country=iso3, via="place", coded=True))
+    return found
+
+
+def _place_country(name: str) -> str | None:
+    """The country a place name is, or is the capital or seat of government of."""
+    d = dicts.shipped()
+    key = dicts.normalise(name)
+    return d.country_names.get(key) or d.seats.get(key) or _capitals().get(key)
+
+
+@functools.lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    """Capital city → country, from the shipped country table."""
+    return {dicts.normalise(c.capital): c.iso3 for c in dicts.shipped().countries.values() if c.capital}
 
 
 def _objects(token: Token, by_token: dict[int, list[ActorMention]]) -> list[ActorMention]:
@@ -583,6 +634,17 @@ def _demonym(token: Token) -> list[ActorMention]:
         return []
     span = Span(token.idx, token.idx + len(token.text), token.text)
     return [ActorMention(-1 - token.i, 0, span, iso3, country=iso3, via="demonym", coded=True)]
+
+
+def _claimed(token: Token) -> bool:
+    """Whether a nominal event is what someone claims or denies ("claimed responsibility for a car bomb"):
+    the claimant is its source."""
+    head = token.head
+    while head.dep_ in ("prep", "pobj", "dobj") and head.head.i != head.i:
+        head = head.head
+        if head.lemma_ in ("claim", "admit", "acknowledge", "deny", "carry"):
+            return True
+    return False
 
 
 def _governor_subject(token: Token, by_token: dict[int, list[ActorMention]]) -> list[ActorMention]:
