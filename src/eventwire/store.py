@@ -362,6 +362,57 @@ class Store:
                 self._record_failure(failure, now)
             self._resolve_failures(tables["sources"], now)
 
+    def replace_annotations(self, articles: Sequence[Article]) -> None:
+        """Replace what was extracted from stored articles (sentences, entities, actors, events) in one
+        transaction: a recoded batch is written whole or not at all."""
+        if not articles:
+            return
+        ids = [a.id for a in articles]
+        tables = {
+            "sentences": [_sentence_row(a.id, s) for a in articles for s in a.sentences],
+            "entities": [_entity_row(a.id, e) for a in articles for e in a.entities],
+            "actors": [_actor_row(a.id, m) for a in articles for m in a.actors],
+            "event_mentions": [_event_row(a.id, e) for a in articles for e in a.events],
+        }
+        with self.atomic():
+            for name, rows in tables.items():
+                self.con.execute(f"DELETE FROM {name} WHERE list_contains(?, article_id)", [ids])
+                self._insert(name, rows)
+            for article in articles:
+                self.con.execute(
+                    "UPDATE articles SET n_sentences = ?, n_entities = ?, pipeline = ? WHERE id = ?",
+                    [len(article.sentences), len(article.entities), article.pipeline, article.id],
+                )
+
+    def stored_articles(self, prefix: str = "", batch_size: int = 64) -> Iterator[list[Article]]:
+        """Stored articles as they were read (text, title, date, first source), in batches, for recoding."""
+        ids = [
+            r[0]
+            for r in self.con.execute(
+                "SELECT id FROM articles WHERE starts_with(id, ?) ORDER BY id", [prefix]
+            ).fetchall()
+        ]
+        for start in range(0, len(ids), batch_size):
+            chunk = ids[start : start + batch_size]
+            rows = self.con.execute(
+                "SELECT id, title, pub_date, date_source, text, body_start, metadata FROM articles "
+                "WHERE list_contains(?, id) ORDER BY id",
+                [chunk],
+            ).fetchall()
+            yield [
+                Article(
+                    id=r[0],
+                    title=r[1],
+                    date=r[2],
+                    date_source=r[3],
+                    text=r[4],
+                    body_start=r[5],
+                    source=(self.sources(r[0]) or [Source("<unknown>", "unknown")])[0],
+                    metadata=json.loads(r[6]),
+                )
+                for r in rows
+            ]
+
     def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
         """Insert rows through Arrow, skipping those whose key is already present."""
         if not rows:
@@ -695,9 +746,7 @@ class EventFilter:
 
 # An event whose source or target has a code starting with the parameter (a subquery: no lambda syntax, which
 # changed between DuckDB versions).
-_ANY_ACTOR = (
-    "EXISTS (SELECT 1 FROM (SELECT unnest(list_concat(e.source, e.target)) AS actor) WHERE starts_with(actor, ?))"
-)
+_ANY_ACTOR = "EXISTS (SELECT 1 FROM (SELECT unnest(list_concat(e.source, e.target)) AS actor) WHERE starts_with(actor, ?))"
 # Modes as SQL conditions; "asserted" is an event the text says happened, unqualified.
 _MODE_SQL = {
     "asserted": "NOT (e.negated OR e.hypothetical OR e.future OR e.historical)",
