@@ -23,7 +23,7 @@ from rich.text import Text
 
 from . import __version__, dictionaries, ontology, plover
 from .errors import DictionaryError, EventwireError, UsageError
-from .ingest import DEFAULT_BATCH, IngestSummary, ingest
+from .ingest import DEFAULT_BATCH, IngestSummary, ingest, recode
 from .model import Article, Failure, Source
 from .nlp import DEFAULT_MODEL
 from .pipeline import Pipeline, PipelineConfig
@@ -143,6 +143,45 @@ def ingest_command(
             with _progress() as show:
                 summary = ingest(inputs, store, pipeline, options, batch_size=batch_size, progress=show)
         _print_summary(summary, db)
+    sys.exit(0 if summary.ok else 1)
+
+
+@cli.command("recode")
+@db_option
+@click.option("--article", "prefix", default="", help="Only articles whose id starts with this.")
+@model_option
+@actors_option
+@lexicon_option
+@click.option(
+    "--batch-size",
+    default=DEFAULT_BATCH,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Articles per transaction.",
+)
+def recode_command(
+    db: Path,
+    prefix: str,
+    model: str,
+    actor_files: tuple[str, ...],
+    lexicon_files: tuple[str, ...],
+    batch_size: int,
+) -> None:
+    """Code stored articles again (after an upgrade, or with other dictionaries or lexicons); texts stay.
+
+    Exit status: 0, or 1 when some articles failed (their earlier annotations are kept).
+    """
+    pipeline = _pipeline(model, actor_files, lexicon_files)
+    with _usage_errors(), Store(db) as store:
+        pipeline.nlp  # noqa: B018 - load the model before the progress bar starts
+        with _progress() as show:
+            summary = recode(store, pipeline, prefix=prefix, batch_size=batch_size, progress=show)
+    out.print(
+        f"recoded {summary.new} of {summary.read} articles · failed {summary.failed} · actors {summary.actors} "
+        f"({summary.coded} coded) · events {summary.events} · {summary.seconds:.1f} s → {db}"
+    )
+    for failure in summary.failures:
+        err.print(Text(f"failed: {failure.reason} [{failure.code}]"))
     sys.exit(0 if summary.ok else 1)
 
 
@@ -295,19 +334,26 @@ def events_command(
         for row in rows:
             click.echo(json.dumps(row, default=str, ensure_ascii=False))
         return
-    table = Table(
-        "date", "source", "code", "target", "event", "modes", "trigger", "article", title="event mentions"
-    )
+    table = Table(title="event mentions")
+    # Codes and dates never wrap; the words do, so that the table fits an 80-column terminal (the code's name
+    # is in the JSON output and in `eventwire show`).
+    for name in ("date", "source", "code", "target"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("modes")
+    table.add_column("trigger", min_width=12)
+    table.add_column("article", no_wrap=True)
     for row in rows:
         table.add_row(
             str(row["event_date"] or "unknown"),
             " ".join(row["source"]) or "–",
             row["code"],
             " ".join(row["target"]) or "–",
-            ontology.lookup(row["code"]).name,
-            ", ".join(m for m in ("negated", "hypothetical", "future", "historical") if row[m]),
+            ", ".join(
+                [m for m in ("negated", "hypothetical", "future", "historical") if row[m]]
+                + ([f"by {row['attributed_to']}"] if row["attributed_to"] else [])
+            ),
             Text(row["trigger_text"]),
-            f"{row['article_id'][:12]}#{row['sentence_idx']}",
+            f"{row['article_id'][:8]}#{row['sentence_idx']}",
         )
     out.print(table)
 
@@ -430,7 +476,7 @@ def _pipeline(model: str, actor_files: tuple[str, ...], lexicon_files: tuple[str
 
 @cli.group("dictionaries")
 def dictionaries_group() -> None:
-    """Actor dictionaries: check your own, import PETRARCH's."""
+    """Actor dictionaries: check your own, import PETRARCH's actor, agent and verb dictionaries."""
 
 
 @dictionaries_group.command("check")
@@ -481,6 +527,46 @@ def dictionaries_import_petrarch(actors_file: Path, agents_file: Path | None, ou
     out.print(f"{len(actors)} actor code periods and {len(roles)} role words written to {output}")
     for reason in skipped:
         err.print(Text(f"skipped: {reason}"))
+
+
+@dictionaries_group.command("import-petrarch-verbs")
+@click.argument("verbs_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The eventwire lexicon CSV to write (use it with --lexicon).",
+)
+@model_option
+def dictionaries_import_petrarch_verbs(verbs_file: Path, output: Path, model: str) -> None:
+    """Convert a PETRARCH verb dictionary into an eventwire event lexicon CSV.
+
+    Verbs are reduced to their lemma (with the pipeline's lemmatizer) and keep their default code; patterns
+    that name an object, a preposition and its object, or a particle become rows of their own, synonym sets
+    expanded. Everything else is left out: `[---]` (no event) is counted, the rest listed with file and line.
+    """
+    from . import petrarch
+    from .lexicon import Lexicon
+
+    with _usage_errors(DictionaryError):
+        found = petrarch.read_verbs(
+            verbs_file.read_text(encoding="utf-8"), str(verbs_file), petrarch.english(model)
+        )
+        output.write_text(petrarch.to_lexicon_csv(found.rows, str(verbs_file)), encoding="utf-8")
+        Lexicon.load([output])
+    for note in found.notes:
+        err.print(Text(f"note: {note}"))
+    for reason in found.skipped:
+        err.print(Text(f"skipped: {reason}"))
+    out.print(
+        f"{len(found.rows)} lexicon rows written to {output}, from {found.verbs} verbs and "
+        f"{found.patterns} patterns"
+        + (f"; {found.padded} codes read with a leading zero restored" if found.padded else "")
+        + (f"; {found.reciprocal} reciprocal codes (A:B) kept as A" if found.reciprocal else "")
+    )
+    skipped = sum(found.reasons.values())
+    out.print(f"skipped {skipped}" + "".join(f" · {reason} {n}" for reason, n in found.reasons.most_common()))
 
 
 def _read_options(date: dt.datetime | None, fmt: str | None, max_chars: int) -> ReadOptions:
