@@ -149,6 +149,8 @@ CLAUSES = frozenset(
 PHRASE_DEPS = frozenset(
     {"compound", "amod", "poss", "appos", "nmod", "det", "nummod", "npadvmod", "quantmod"}
 )
+# Dependencies followed inside an object's phrase to find the actor it is about.
+DEEP_DEPS = frozenset({"prep", "pobj", "compound", "amod", "poss", "appos", "nmod", "conj"})
 # Heads of quantity phrases whose actor comes after "of": "hundreds of Palestinians", "members of Hamas".
 PARTITIVES = frozenset(
     {
@@ -520,8 +522,8 @@ def _subject_actors(token: Token, by_token: dict[int, list[ActorMention]]) -> li
 def _shared_subject_verb(verb: Token) -> Token | None:
     """The verb whose subject a subjectless verb shares: its coordinate, controller, the clause it modifies, or
     the verb of the preposition it follows ("after meeting")."""
-    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.i != verb.i:
-        return verb.head
+    if verb.dep_ in ("conj", "xcomp", "advcl", "acomp") and verb.head.i != verb.i:
+        return verb.head  # "acomp": "Arnor is about to restore", "Iran is ready to talk"
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
         return verb.head.head
     return None
@@ -583,8 +585,23 @@ def _objects(token: Token, by_token: dict[int, list[ActorMention]]) -> list[Acto
     found = _actors_of_all(objects, by_token)
     if not found:
         for noun in objects:
-            found.extend(_between(noun, by_token) or _by_agent(noun, by_token))
+            found.extend(
+                _between(noun, by_token) or _by_agent(noun, by_token) or _deep_actors(noun, by_token)
+            )
     return _unique(found)
+
+
+def _deep_actors(noun: Token, by_token: dict[int, list[ActorMention]]) -> list[ActorMention]:
+    """The nearest actor inside an object's own phrase, through its prepositions ("welcomed a resumption of ties
+    with Egypt" → Egypt), not inside clauses of its own."""
+    queue = [c for c in noun.children if c.dep_ in DEEP_DEPS]
+    while queue:
+        token = queue.pop(0)
+        found = by_token.get(token.i)
+        if found:
+            return _actors_of(token, by_token)
+        queue.extend(c for c in token.children if c.dep_ in DEEP_DEPS)
+    return []
 
 
 def _by_agent(token: Token, by_token: dict[int, list[ActorMention]]) -> list[ActorMention]:
