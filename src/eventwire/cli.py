@@ -82,6 +82,13 @@ actors_option = click.option(
     help="A user actor dictionary (CSV or YAML) that extends and overrides the shipped ones; repeatable. "
     "EVENTWIRE_ACTORS may list them, separated by the path separator (':').",
 )
+batch_option = click.option(
+    "--batch-size",
+    default=DEFAULT_BATCH,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Articles per transaction.",
+)
 lexicon_option = click.option(
     "--lexicon",
     "lexicon_files",
@@ -111,13 +118,7 @@ def cli(verbose: int) -> None:
 @date_option
 @format_option
 @max_chars_option
-@click.option(
-    "--batch-size",
-    default=DEFAULT_BATCH,
-    show_default=True,
-    type=click.IntRange(1),
-    help="Documents per transaction.",
-)
+@batch_option
 def ingest_command(
     paths: tuple[str, ...],
     example: bool,
@@ -152,13 +153,7 @@ def ingest_command(
 @model_option
 @actors_option
 @lexicon_option
-@click.option(
-    "--batch-size",
-    default=DEFAULT_BATCH,
-    show_default=True,
-    type=click.IntRange(1),
-    help="Articles per transaction.",
-)
+@batch_option
 def recode_command(
     db: Path,
     prefix: str,

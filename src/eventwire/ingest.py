@@ -99,12 +99,7 @@ def _process(
             failed[article.id] = result.failure()
             _fail(batch, summary, failed[article.id])
             continue
-        summary.new += 1
-        summary.sentences += len(result.sentences)
-        summary.entities += len(result.entities)
-        summary.actors += len(result.actors)
-        summary.coded += sum(1 for a in result.actors if a.code)
-        summary.events += len(result.events)
+        _count(summary, result)
         batch.articles.append(result)
         batch.sources.append((result.id, result.source))
         batch.failures.extend(_warnings(result))
@@ -181,12 +176,7 @@ def recode(
             if isinstance(result, EventwireError):
                 _fail_recode(summary, article, result)
                 continue
-            summary.new += 1
-            summary.sentences += len(result.sentences)
-            summary.entities += len(result.entities)
-            summary.actors += len(result.actors)
-            summary.coded += sum(1 for a in result.actors if a.code)
-            summary.events += len(result.events)
+            _count(summary, result)
             done.append(result)
         store.replace_annotations(done)
         summary.seconds = time.perf_counter() - started
@@ -201,3 +191,13 @@ def _fail_recode(summary: IngestSummary, article: Article, error: EventwireError
     summary.failed += 1
     failure = error.failure()
     summary.failures.append(replace(failure, reason=f"article {article.id}: {failure.reason}"))
+
+
+def _count(summary: IngestSummary, article: Article) -> None:
+    """Add an annotated article and what was extracted from it to the summary."""
+    summary.new += 1
+    summary.sentences += len(article.sentences)
+    summary.entities += len(article.entities)
+    summary.actors += len(article.actors)
+    summary.coded += sum(1 for a in article.actors if a.code)
+    summary.events += len(article.events)
