@@ -354,3 +354,18 @@ def test_not_people_or_acronyms(pipeline: Pipeline, text: str, word: str) -> Non
     """A lower-case word is not a capitalised acronym ("plan" is not PLAN, the Chinese navy), and a place is not
     its people."""
     assert not any(word in a.span.text for a in _actors(pipeline, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "mention", "code"),
+    [
+        ("King Hussein met the envoy in Aqaba.", "1997-04-01", "King Hussein", "JORGOV"),
+        ("Syrian President Assad received the envoy.", "2010-04-01", "Syrian President Assad", "SYRGOV"),
+        ("Syrian President Assad received the envoy.", "1995-04-01", "Syrian President Assad", "SYRGOV"),
+        ("Gingrich criticised the White House.", "1997-04-01", "Gingrich", "USALEG"),
+    ],
+)
+def test_titles_and_namesakes(pipeline: Pipeline, text: str, date: str, mention: str, code: str) -> None:
+    """A title the tagger leaves out of the name still finds it; among namesakes of one country, whoever held
+    office on the article's date is meant (Bashar in 2010, Hafez in 1995)."""
+    assert _codes(_actors(pipeline, text, date)).get(mention) == code

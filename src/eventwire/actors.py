@@ -408,7 +408,7 @@ def _named(
         key = dicts.normalise(ent.text)
         if ent.label_ == "GPE" or key in d.country_names or key in d.demonyms or key in d.seats:
             continue
-        entries = d.lookup(ent.text)
+        entries = d.lookup(ent.text) or d.lookup(_titled(ent))
         if entries:
             return _from_entry(entries, phrase, start, end, sentence, article, d)
         if ent.label_ == "PERSON":
@@ -445,6 +445,15 @@ def _named(
     return None
 
 
+def _titled(ent: Span) -> str:
+    """A name with the capitalised title word just before it, which some names carry ("King Hussein",
+    "Sheikh Hasina"), when the tagger left the title out of the entity."""
+    before = ent.doc[ent.start - 1] if ent.start > 0 else None
+    if before is None or not before.is_title or before.ent_type_:
+        return ent.text
+    return f"{before.text} {ent.text}"
+
+
 def _from_entry(
     entries: list[dicts.ActorEntry],
     phrase: Span,
@@ -459,7 +468,10 @@ def _from_entry(
     country = _country_of(phrase, d)
     date = article.date
     in_office = [e for e in entries if date and any(s.covers(date) for s in e.stints)]
-    entry = next((e for e in entries if country and e.country == country), (in_office or entries)[0])
+    # The phrase's country narrows the namesakes; among those, whoever holds office on the date wins.
+    ranked = [e for e in in_office or entries if country and e.country == country]
+    ranked = ranked or [e for e in entries if country and e.country == country] or in_office or entries
+    entry = ranked[0]
     code, _title = entry.code_on(date)
     sectors = _sectors(code, entry.country)
     return _Found(
