@@ -180,6 +180,24 @@ def recode_command(
     sys.exit(0 if summary.ok else 1)
 
 
+@cli.command("train-classifier")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Model directory (default: the shipped one, replaced).",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Random seed; the same seed, the same model."
+)
+def train_classifier_command(out: Path | None, seed: int) -> None:
+    """Retrain the event classifier (the learned second opinion) from the shipped examples, reproducibly."""
+    from .classifier import MODEL_DIR, train
+
+    metrics = train(out=out or MODEL_DIR, seed=seed)
+    click.echo(json.dumps(metrics, indent=2))
+
+
 @cli.command("extract")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--jsonl", is_flag=True, help="Inputs are JSON Lines records {id, text, date, title, url}.")
