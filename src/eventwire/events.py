@@ -12,15 +12,12 @@ left alone (`discards`). The policy is documented in docs/events.md.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import dictionaries as dicts
-from . import discards, intents, ontology
-from .lexicon import Lexicon, Match
+from . import arguments, discards, intents, modes, ontology
+from .lexicon import Lexicon
 from .model import ActorMention, Article, EventMention, Span
 
 if TYPE_CHECKING:
@@ -80,38 +77,6 @@ CONTROL_NOUNS: dict[str, intents.Family] = {
     **dict.fromkeys(("refusal", "unwilling", "unwillingness"), "refuse"),
     **dict.fromkeys(("threat",), "threaten"),
 }
-# Verbs that report what someone else did: the reported act is attributed to the speaker, the verb is not coded.
-SPEECH = frozenset(
-    {
-        "say",
-        "tell",
-        "report",
-        "announce",
-        "state",
-        "claim",
-        "add",
-        "note",
-        "emphasize",
-        "emphasise",
-        "stress",
-        "confirm",
-        "write",
-        "quote",
-        "insist",
-        "allege",
-        "declare",
-        "explain",
-        "reveal",
-        "believe",
-        "think",
-        "suggest",
-        "indicate",
-        "acknowledge",
-        "argue",
-        "assert",
-        "reiterate",
-    }
-)
 # Roots whose object is what was said about another act, not a second act: disapprove (11), reject (12).
 CONTENT_ROOTS = frozenset({"11", "12"})
 # What a statement accuses someone of when it reports their crimes (CAMEO 112x by the charge).
@@ -132,60 +97,14 @@ CHARGES: dict[str, str] = {
     "spying": "1125",
     "treason": "1125",
 }
-FROM = frozenset({"from"})
-# Prepositions that also give a visit's target (the place visited stands for its country or government).
-VISIT_PREPS = frozenset({"for", "in", "to"})
 # Verbs of harm that may only report what an attack did.
 HARM = frozenset({"kill", "wound", "injure", "murder", "maim"})
 # Verbs whose refusal is declining to comment (CAMEO 011).
-SILENCE = SPEECH | {"comment", "elaborate", "speak", "respond", "answer", "discuss"}
-# Prepositions that introduce whom an act is aimed at.
-TARGET_PREPS = frozenset({"with", "to", "against", "on", "at", "toward", "towards", "upon", "into", "over"})
-# Dependencies that stay inside one noun phrase when looking for the actor an argument names.
+SILENCE = modes.SPEECH | {"comment", "elaborate", "speak", "respond", "answer", "discuss"}
 # Dependencies that start a clause of its own, with its own events.
 CLAUSES = frozenset(
     {"ccomp", "advcl", "xcomp", "conj", "relcl", "parataxis", "csubj", "acl", "nsubj", "nsubjpass"}
 )
-PHRASE_DEPS = frozenset(
-    {"compound", "amod", "poss", "appos", "nmod", "det", "nummod", "npadvmod", "quantmod"}
-)
-# Dependencies followed inside an object's phrase to find the actor it is about.
-DEEP_DEPS = frozenset({"prep", "pobj", "compound", "amod", "poss", "appos", "nmod", "conj"})
-# Heads of quantity phrases whose actor comes after "of": "hundreds of Palestinians", "members of Hamas".
-PARTITIVES = frozenset(
-    {
-        "hundred",
-        "thousand",
-        "dozen",
-        "million",
-        "score",
-        "group",
-        "number",
-        "band",
-        "crowd",
-        "member",
-        "some",
-        "many",
-        "most",
-        "several",
-        "all",
-        "few",
-        "one",
-        "unit",
-        "delegation",
-        "contingent",
-        "team",
-        "convoy",
-    }
-)
-# Modal verbs that make an act possible rather than done.
-HYPOTHETICAL_AUX = frozenset({"could", "would", "might", "may", "should", "must", "can"})
-FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
-CONDITIONS = frozenset({"if", "unless", "whether", "lest"})
-POSSIBLE = frozenset({"possible", "potential", "likely", "proposed", "planned", "future", "prospective"})
-YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
-AGO = re.compile(r"\b(?:years|decades|centuries)\s+ago\b", re.I)
-ANNIVERSARY = re.compile(r"\banniversary\b|\bcommemorat", re.I)
 
 
 @dataclass(slots=True)
@@ -240,7 +159,7 @@ class EventStage:
 
 def find_events(article: Article, doc: Doc, lexicon: Lexicon) -> list[EventMention]:
     """Every event mention of a parsed, actor-coded article, in text order."""
-    by_token = _actors_by_token(article.actors, doc)
+    by_token = arguments.actors_by_token(article.actors, doc)
     found: list[tuple[int, _Event]] = []
     starts = [s.span.start for s in article.sentences]
     for sent in doc.sents:
@@ -256,7 +175,7 @@ def find_events(article: Article, doc: Doc, lexicon: Lexicon) -> list[EventMenti
 def _sentence_events(
     sent: SpacySpan,
     lexicon: Lexicon,
-    by_token: dict[int, list[ActorMention]],
+    by_token: arguments.ByToken,
     date: dt.date | None,
     title: bool,
 ) -> list[_Event]:
@@ -298,7 +217,7 @@ def _some(event: _Event | None) -> list[_Event]:
 
 
 def _announced(
-    token: Token, lexicon: Lexicon, by_token: dict[int, list[ActorMention]], consumed: set[int]
+    token: Token, lexicon: Lexicon, by_token: arguments.ByToken, consumed: set[int]
 ) -> _Event | None:
     """An act announced by a controlling word: "agreed to provide aid", "expressed readiness to help"."""
     family = _family(token)
@@ -306,7 +225,7 @@ def _announced(
         return None
     for act in _complements(token, family):
         controller = _controller(token)
-        sources = _subject_actors(controller, by_token)
+        sources = arguments.subject_actors(controller, by_token)
         if family == "refuse" and act.lemma_ in SILENCE:
             # Refusing to speak is CAMEO's "decline comment", not a rejection.
             consumed.update((token.i, controller.i, act.i))
@@ -320,7 +239,7 @@ def _announced(
         code = intents.announced(family, match.entry.code)
         words = sorted({token.i, controller.i, *match.tokens})
         addressee = _addressee(controller, act, by_token) if family in ("appeal", "demand") else []
-        targets = addressee or _targets(act, match, by_token)
+        targets = addressee or arguments.targets(act, match, by_token)
         consumed.update(words)
         consumed.update(_clause_nouns(act))
         return _Event(words, code, sources, targets, f"{match.entry.origin} via {family}", controller.i)
@@ -345,11 +264,11 @@ def _family(token: Token) -> intents.Family | None:
     return CONTROL_NOUNS.get(lemma)
 
 
-def _addressee(controller: Token, act: Token, by_token: dict[int, list[ActorMention]]) -> list[ActorMention]:
+def _addressee(controller: Token, act: Token, by_token: arguments.ByToken) -> list[ActorMention]:
     """Whom an appeal or demand is addressed to: "urged Israel to stop", "called on Iran to release"."""
-    found = _objects(controller, by_token) or _prep_actors(controller, by_token)
+    found = arguments.objects(controller, by_token) or arguments.prep_actors(controller, by_token)
     if not found:
-        found = _actors_of_all([c for c in act.children if c.dep_ == "nsubj"], by_token)
+        found = arguments.actors_of_all([c for c in act.children if c.dep_ == "nsubj"], by_token)
     return found
 
 
@@ -382,22 +301,22 @@ def _controller(token: Token) -> Token:
     return token
 
 
-def _verbal(
-    token: Token, lexicon: Lexicon, by_token: dict[int, list[ActorMention]], consumed: set[int]
-) -> _Event | None:
+def _verbal(token: Token, lexicon: Lexicon, by_token: arguments.ByToken, consumed: set[int]) -> _Event | None:
     """A verb the lexicon codes, with its arguments: "Israel bombed Gaza", "talks were held with Iran"."""
     matches = lexicon.matches(token)
     if not matches:
-        return _reported_charge(token, by_token) if token.lemma_ in SPEECH else None
+        return _reported_charge(token, by_token) if token.lemma_ in modes.SPEECH else None
     if _consequence(token, lexicon):
         return None
     match = matches[0]
-    sources = _subject_actors(token, by_token)
-    targets = _targets(token, match, by_token)
+    sources = arguments.subject_actors(token, by_token)
+    targets = arguments.targets(token, match, by_token)
     if match.entry.code[:2] in ("04", "05"):
         # "received a call from X", "welcomed a delegation from X": the other party of a meeting.
         heads = [token] + ([token.doc[match.object]] if match.object is not None else [])
-        targets = _unique(targets + [a for h in heads for a in _prep_actors(h, by_token, FROM)])
+        targets = arguments.unique(
+            targets + [a for h in heads for a in arguments.prep_actors(h, by_token, arguments.FROM)]
+        )
     consumed.update(match.tokens)
     # The content of an accusation or a condemnation is not a second event: "accused Israel of attacks on Gaza".
     if ontology.root(match.entry.code) in CONTENT_ROOTS:
@@ -429,20 +348,20 @@ def _consequence(token: Token, lexicon: Lexicon) -> bool:
     return False
 
 
-def _reported_charge(verb: Token, by_token: dict[int, list[ActorMention]]) -> _Event | None:
+def _reported_charge(verb: Token, by_token: arguments.ByToken) -> _Event | None:
     """A speech verb the lexicon has no row for ("reported") that reports someone's crimes."""
-    event = _Event([verb.i], "010", _subject_actors(verb, by_token), [], "speech verb", verb.i)
+    event = _Event([verb.i], "010", arguments.subject_actors(verb, by_token), [], "speech verb", verb.i)
     _charge(event, verb, by_token)
     return event if event.code != "010" else None
 
 
-def _charge(event: _Event, verb: Token, by_token: dict[int, list[ActorMention]]) -> None:
+def _charge(event: _Event, verb: Token, by_token: arguments.ByToken) -> None:
     """A statement that reports someone's crimes is an accusation: "announced an increase in Israeli war
     crimes" is RUS → ISR 1124, the accused named by the crime's own modifiers."""
     for i in _clause_nouns(verb):
         noun = verb.doc[i]
         code = CHARGES.get(_compound_lemma(noun)) or CHARGES.get(noun.lemma_.lower())
-        accused = _noun_sources(noun, by_token) if code else []
+        accused = arguments.noun_sources(noun, by_token) if code else []
         if code and accused:
             event.code = code
             event.targets = accused
@@ -460,7 +379,7 @@ def _compound_lemma(noun: Token) -> str:
 def _nominal(
     token: Token,
     lexicon: Lexicon,
-    by_token: dict[int, list[ActorMention]],
+    by_token: arguments.ByToken,
     consumed: set[int],
     title: bool,
 ) -> _Event | None:
@@ -469,13 +388,13 @@ def _nominal(
     if not matches or token.i in by_token:
         return None
     match = matches[0]
-    sources = _noun_sources(token, by_token)
-    targets = _prep_actors(token, by_token)
-    between = _between(token, by_token)
+    sources = arguments.noun_sources(token, by_token)
+    targets = arguments.prep_actors(token, by_token)
+    between = arguments.between(token, by_token)
     if between:
         sources = between
     if not sources and (targets or _claimed(token)):
-        sources = _governor_subject(token, by_token)
+        sources = arguments.governor_subject(token, by_token)
     if not sources and not targets:
         return None
     consumed.update(match.tokens)
@@ -488,7 +407,7 @@ def _reports_another(event: _Event, events: list[_Event], sent: SpacySpan) -> bo
     if ontology.root(event.code) != "01":
         return False
     for other in events:
-        verb = _speech_verb(sent.doc[other.head]) if other is not event else None
+        verb = modes.speech_verb(sent.doc[other.head]) if other is not event else None
         if verb is not None and verb.i == event.head:
             return True
     return False
@@ -497,160 +416,7 @@ def _reports_another(event: _Event, events: list[_Event], sent: SpacySpan) -> bo
 def _bare_statement(event: _Event, sent: SpacySpan) -> bool:
     """Whether an event is only someone speaking ("X said …"): news is made of them, event data is not; what
     they said is coded when the lexicon knows it (a criticism, a charge, a threat)."""
-    return event.code == "010" and sent.doc[event.head].lemma_ in SPEECH
-
-
-def _subject_actors(token: Token, by_token: dict[int, list[ActorMention]]) -> list[ActorMention]:
-    """Who did it: the verb's subject or passive by-agent, else the subject it shares with a verb it is
-    coordinated with or controlled by or is an adjunct of ("said after meeting X", "were killed trying to
-    kidnap"), else the noun a relative clause hangs on."""
-    verb: Token | None = token
-    while verb is not None:
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
-        if passive and verb.i == token.i:
-            agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-            return _actors_of_all(agents, by_token)
-        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj", "nsubjpass")]
-        if subjects:
-            return _actors_of_all(subjects, by_token)
-        if verb.dep_ == "relcl":
-            return _actors_of(verb.head, by_token)
-        verb = _shared_subject_verb(verb)
-    return []
-
-
-def _shared_subject_verb(verb: Token) -> Token | None:
-    """The verb whose subject a subjectless verb shares: its coordinate, controller, the clause it modifies, or
-    the verb of the preposition it follows ("after meeting")."""
-    if verb.dep_ in ("conj", "xcomp", "advcl", "acomp") and verb.head.i != verb.i:
-        return verb.head  # "acomp": "Arnor is about to restore", "Iran is ready to talk"
-    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
-        return verb.head.head
-    return None
-
-
-def _targets(token: Token, match: Match, by_token: dict[int, list[ActorMention]]) -> list[ActorMention]:
-    """To whom: the passive subject, the direct or indirect object, or the object of a targeting preposition
-    on the verb or on its light-verb noun ("expressed dissatisfaction with Russia")."""
-    passive = _actors_of_all([c for c in token.children if c.dep_ == "nsubjpass"], by_token)
-    if passive:
-        return passive
-    heads = [token] + ([token.doc[match.object]] if match.object is not None else [])
-    found = _objects(token, by_token) if match.object is None else []
-    # A visit's target is where the visitor goes: "headed for Jordan", "arrived in Moscow".
-    preps = TARGET_PREPS | VISIT_PREPS if match.entry.code.startswith("042") else TARGET_PREPS
-    for head in heads:
-        found.extend(_prep_actors(head, by_token, preps))
-    if not found and ontology.root(match.entry.code) >= "14":
-        found = _place_targets(heads, preps)
-    return _unique(found)
-
-
-def _place_targets(heads: list[Token], preps: frozenset[str]) -> list[ActorMention]:
-    """For force, protest and coercion aimed at a place ("launched drones at Moscow", "shelled Kyiv"), the
-    country the place is, or is the capital of: CAMEO codes the target country of an attack on its territory."""
-    candidates = [c for h in heads for c in h.children if c.dep_ == "dobj"]
-    candidates += [
-        o for h in heads for p in h.children if p.dep_ == "prep" and p.lower_ in preps for o in p.children
-    ]
-    found: list[ActorMention] = []
-    for token in candidates:
-        if token.ent_type_ not in ("GPE", "LOC") or token.dep_ not in ("dobj", "pobj"):
-            continue
-        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-        iso3 = _place_country(ent.text) if ent is not None else None
-        if ent is not None and iso3 is not None:
-            span = Span(ent.start_char, ent.end_char, ent.text)
-            found.append(ActorMention(-1 - token.i, 0, span, iso3, country=iso3, via="place", coded=True))
-    return found
-
-
-def _place_country(name: str) -> str | None:
-    """The country a place name is, or is the capital or seat of government of."""
-    d = dicts.shipped()
-    key = dicts.normalise(name)
-    return d.country_names.get(key) or d.seats.get(key) or _capitals().get(key)
-
-
-@functools.lru_cache(maxsize=1)
-def _capitals() -> dict[str, str]:
-    """Capital city → country, from the shipped country table."""
-    return {dicts.normalise(c.capital): c.iso3 for c in dicts.shipped().countries.values() if c.capital}
-
-
-def _objects(token: Token, by_token: dict[int, list[ActorMention]]) -> list[ActorMention]:
-    """The actors a verb's direct and indirect objects name; for an object that names none, the parties it
-    is about ("criticized the cooperation between Russia and Iran", "condemned the attack by Russia")."""
-    objects = [c for c in token.children if c.dep_ in ("dobj", "dative", "obj", "iobj", "attr", "oprd")]
-    found = _actors_of_all(objects, by_token)
-    if not found:
-        for noun in objects:
-            found.extend(
-                _between(noun, by_token) or _by_agent(noun, by_token) or _deep_actors(noun, by_token)
-            )
-    return _unique(found)
-
-
-def _deep_actors(noun: Token, by_token: dict[int, list[ActorMention]]) -> list[ActorMention]:
-    """The nearest actor inside an object's own phrase, through its prepositions ("welcomed a resumption of ties
-    with Egypt" → Egypt), not inside clauses of its own."""
-    queue = [c for c in noun.children if c.dep_ in DEEP_DEPS]
-    while queue:
-        token = queue.pop(0)
-        found = by_token.get(token.i)
-        if found:
-            return _actors_of(token, by_token)
-        queue.extend(c for c in token.children if c.dep_ in DEEP_DEPS)
-    return []
-
-
-def _by_agent(token: Token, by_token: dict[int, list[ActorMention]]) -> list[ActorMention]:
-    """The actors after "by" on a noun ("the attack by Russia")."""
-    for prep in token.children:
-        if prep.dep_ in ("prep", "agent") and prep.lower_ == "by":
-            return _actors_of_all([c for c in prep.children if c.dep_ == "pobj"], by_token)
-    return []
-
-
-def _prep_actors(
-    token: Token, by_token: dict[int, list[ActorMention]], preps: frozenset[str] = TARGET_PREPS
-) -> list[ActorMention]:
-    """The actors named after a targeting preposition of a word."""
-    found: list[ActorMention] = []
-    for prep in token.children:
-        if prep.dep_ == "prep" and prep.lower_ in preps:
-            found.extend(_actors_of_all([c for c in prep.children if c.dep_ == "pobj"], by_token))
-    return found
-
-
-def _between(token: Token, by_token: dict[int, list[ActorMention]]) -> list[ActorMention]:
-    """The parties of "talks between A and B"."""
-    for prep in token.children:
-        if prep.dep_ == "prep" and prep.lower_ in ("between", "among"):
-            return _actors_of_all([c for c in prep.children if c.dep_ == "pobj"], by_token)
-    return []
-
-
-def _noun_sources(token: Token, by_token: dict[int, list[ActorMention]]) -> list[ActorMention]:
-    """The actor a nominal event belongs to: "Israel's strikes", "Israeli strikes", "US sanctions", "strikes by
-    Israel"."""
-    found: list[ActorMention] = []
-    for child in token.children:
-        if child.dep_ in ("poss", "amod", "compound", "nmod"):
-            found.extend(_actors_of(child, by_token) or _demonym(child))
-        if child.dep_ == "prep" and child.lower_ == "by":
-            found.extend(_actors_of_all([c for c in child.children if c.dep_ == "pobj"], by_token))
-    return _unique(found)
-
-
-def _demonym(token: Token) -> list[ActorMention]:
-    """A country adjective the actor stage left alone ("Israeli war crimes") as an argument of its noun's
-    event: the country it names."""
-    iso3 = dicts.shipped().demonyms.get(dicts.normalise(token.text)) if token.dep_ == "amod" else None
-    if iso3 is None:
-        return []
-    span = Span(token.idx, token.idx + len(token.text), token.text)
-    return [ActorMention(-1 - token.i, 0, span, iso3, country=iso3, via="demonym", coded=True)]
+    return event.code == "010" and sent.doc[event.head].lemma_ in modes.SPEECH
 
 
 def _claimed(token: Token) -> bool:
@@ -664,200 +430,18 @@ def _claimed(token: Token) -> bool:
     return False
 
 
-def _governor_subject(token: Token, by_token: dict[int, list[ActorMention]]) -> list[ActorMention]:
-    """The subject of the verb a nominal event hangs on: "Netanyahu interrupted a meeting for talks with Putin"."""
-    head = token
-    while head.dep_ in ("pobj", "prep", "dobj", "conj") and head.head.i != head.i:
-        head = head.head
-        if head.pos_ == "VERB":
-            return _subject_actors(head, by_token)
-    return []
-
-
-def _actors_of_all(tokens: Iterable[Token], by_token: dict[int, list[ActorMention]]) -> list[ActorMention]:
-    """The actors several argument heads name, coordinated ones included."""
-    found: list[ActorMention] = []
-    for token in tokens:
-        found.extend(_actors_of(token, by_token))
-    return _unique(found)
-
-
-def _actors_of(token: Token, by_token: dict[int, list[ActorMention]]) -> list[ActorMention]:
-    """The actors an argument head names: the mention covering it, else one inside its noun phrase; plus those
-    of the heads coordinated with it ("Russia and China")."""
-    found = list(by_token.get(token.i, [])) or _inside_phrase(token, by_token)
-    for child in token.children:
-        if child.dep_ == "conj":
-            found.extend(_actors_of(child, by_token))
-    return _unique(found)
-
-
-def _inside_phrase(token: Token, by_token: dict[int, list[ActorMention]]) -> list[ActorMention]:
-    """The first actor reached from a noun through its own modifiers ("Russia's assessment" → Russia), or
-    after "of" from a quantity ("hundreds of Palestinians", "a group of protesters")."""
-    if token.lemma_.lower() in PARTITIVES or token.pos_ == "NUM":
-        for prep in token.children:
-            if prep.dep_ == "prep" and prep.lower_ == "of":
-                found = _actors_of_all([c for c in prep.children if c.dep_ == "pobj"], by_token)
-                if found:
-                    return found
-    for child in token.children:
-        if child.dep_ in PHRASE_DEPS:
-            found = by_token.get(child.i) or _inside_phrase(child, by_token) or _demonym(child)
-            if found:
-                return list(found)
-    return []
-
-
-def _set_modes(
-    event: _Event, sent: SpacySpan, by_token: dict[int, list[ActorMention]], date: dt.date | None
-) -> None:
+def _set_modes(event: _Event, sent: SpacySpan, by_token: arguments.ByToken, date: dt.date | None) -> None:
     """Negation, hypothesis, future, history and attribution, read off the trigger's clause."""
     doc = sent.doc
     head = doc[event.head]
-    chain = [head, *_governors(head)]
-    event.negated = any(_negates(t) for t in chain[:2])
-    event.hypothetical = _hypothetical(head, chain)
-    event.future = _future(head)
+    chain = [head, *modes.governors(head)]
+    event.negated = any(modes.negates(t) for t in chain[:2])
+    event.hypothetical = modes.hypothetical(head, chain)
+    event.future = modes.future(head)
     if event.future and not event.hypothetical and event.code[:2] not in ("02", "03", "10", "12", "13"):
         event.code = intents.announced("intent", event.code)
-    event.historical = _historical(head, sent, date)
-    event.attributed_to = _attribution(head, by_token)
-
-
-def _governors(token: Token) -> list[Token]:
-    """The verbs a clause hangs on through control and coordination ("agreed to provide" → agreed)."""
-    found = []
-    while token.dep_ in ("xcomp", "conj") and token.head.i != token.i:
-        token = token.head
-        found.append(token)
-    return found
-
-
-def _negates(token: Token) -> bool:
-    """Whether a verb is negated ("did not attack", "never met", "failed to reach")."""
-    if any(c.dep_ == "neg" for c in token.children):
-        return True
-    return token.head.lemma_ in ("fail", "refrain", "avoid") and token.dep_ == "xcomp"
-
-
-def _hypothetical(head: Token, chain: list[Token]) -> bool:
-    """Whether an act is only possible: a modal, a condition ("if taken"), a "possible strike"."""
-    for token in chain:
-        if any(
-            c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_AUX and not _reported_would(c)
-            for c in token.children
-        ):
-            return True
-        if any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in token.children):
-            return True
-        if any(c.dep_ == "advcl" and _conditional(c) for c in token.children):
-            return True
-    return head.pos_ == "NOUN" and any(c.lower_ in POSSIBLE for c in head.children)
-
-
-def _conditional(clause: Token) -> bool:
-    """Whether an adverbial clause is a condition ("if taken")."""
-    return any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in clause.children)
-
-
-def _reported_would(aux: Token) -> bool:
-    """Whether "would" is the future of reported speech ("said it would provide"), not a hypothesis."""
-    verb = aux.head
-    return aux.lower_ == "would" and verb.dep_ == "ccomp" and verb.head.lemma_ in SPEECH
-
-
-def _future(head: Token) -> bool:
-    """Whether an act lies ahead: "will meet", "is going to visit", reported "would provide"."""
-    for c in head.children:
-        if c.dep_ == "aux" and (c.lower_ in FUTURE_AUX or _reported_would(c)):
-            return True
-    return head.dep_ == "xcomp" and head.head.lemma_ == "go" and head.head.tag_ == "VBG"
-
-
-def _historical(head: Token, sent: SpacySpan, date: dt.date | None) -> bool:
-    """Whether the act is history: dated to a year well before the article, "decades ago", an anniversary."""
-    if AGO.search(sent.text) or ANNIVERSARY.search(sent.text):
-        return True
-    if date is None:
-        return False
-    for prep in head.children:
-        if prep.dep_ != "prep":
-            continue
-        for token in prep.subtree:
-            if YEAR.match(token.text) and token.head.i == prep.i and int(token.text) < date.year - 1:
-                return True
-    return False
-
-
-def _attribution(head: Token, by_token: dict[int, list[ActorMention]]) -> str | None:
-    """Who reported the act: the subject of a speech verb the clause is the content of, or "according to X"."""
-    for token in head.sent:
-        if token.lower_ == "according" and token.dep_ == "prep":
-            for to in token.children:
-                names = _actors_of_all([c for c in to.children if c.dep_ == "pobj"], by_token)
-                if names:
-                    return _code(names[0])
-    verb = _speech_verb(head)
-    if verb is None:
-        return None
-    speakers = _subject_actors(verb, by_token)
-    return _code(speakers[0]) if speakers else None
-
-
-def _speech_verb(head: Token) -> Token | None:
-    """The speech verb whose content a trigger's clause is: "X said (that) …", and the inverted "…, X said",
-    which the parser hangs under the reported clause."""
-    clause = head
-    for verb in head.ancestors:
-        if verb.lemma_ in SPEECH and verb.pos_ == "VERB" and clause.dep_ in ("ccomp", "parataxis", "conj"):
-            return verb
-        clause = verb
-    top = clause
-    for child in top.children:
-        inverted = child.lemma_ in SPEECH and child.dep_ in ("parataxis", "ccomp", "advcl", "conj")
-        if inverted and child.i > head.i and not any(c.dep_ == "ccomp" for c in child.children):
-            return child
-    return None
-
-
-def _actors_by_token(actors: list[ActorMention], doc: Doc) -> dict[int, list[ActorMention]]:
-    """Which actor mentions cover each token; a pair ("the two leaders") covers its tokens twice."""
-    found: dict[int, list[ActorMention]] = {}
-    for mention in actors:
-        if _code(mention) is None:
-            continue
-        span = doc.char_span(mention.span.start, mention.span.end, alignment_mode="expand")
-        if span is None:
-            continue
-        for token in span:
-            found.setdefault(token.i, []).append(mention)
-    return found
-
-
-def _code(mention: ActorMention) -> str | None:
-    """The code an actor mention contributes to an event: its own, or country and sector when uncoded."""
-    if mention.code:
-        return mention.code
-    if mention.country:
-        return mention.country + (mention.sectors[0] if mention.sectors else "")
-    return None
-
-
-def _unique(mentions: list[ActorMention]) -> list[ActorMention]:
-    """Mentions without repeats, in order."""
-    seen: set[int] = set()
-    return [m for m in mentions if not (m.index in seen or seen.add(m.index))]  # type: ignore[func-returns-value]
-
-
-def _codes(mentions: list[ActorMention]) -> list[str]:
-    """The distinct codes of mentions, in order."""
-    codes: list[str] = []
-    for mention in mentions:
-        code = _code(mention)
-        if code is not None and code not in codes:
-            codes.append(code)
-    return codes
+    event.historical = modes.historical(head, sent, date)
+    event.attributed_to = modes.attribution(head, by_token)
 
 
 def _sentence_index(starts: list[int], char: int) -> int:
@@ -870,8 +454,8 @@ def _sentence_index(starts: list[int], char: int) -> int:
 def _record(index: int, sentence: int, event: _Event, doc: Doc, article: Article) -> EventMention:
     """An extracted event as the record the article keeps."""
     first, last = doc[event.trigger[0]], doc[event.trigger[-1]]
-    sources = _codes(event.sources)
-    targets = [c for c in _codes(event.targets) if c not in sources]
+    sources = arguments.codes(event.sources)
+    targets = [c for c in arguments.codes(event.targets) if c not in sources]
     return EventMention(
         index,
         sentence,
@@ -887,7 +471,7 @@ def _record(index: int, sentence: int, event: _Event, doc: Doc, article: Article
         date=article.date,
         confidence=_confidence(event, sources, targets),
         source_spans=[m.span for m in event.sources],
-        target_spans=[m.span for m in event.targets if _code(m) not in sources],
+        target_spans=[m.span for m in event.targets if arguments.actor_code(m) not in sources],
         decided_by=event.decided_by,
         rule=event.rule,
     )

@@ -1,0 +1,302 @@
+"""Who and whom: the actors that an event trigger's arguments name in the dependency parse.
+
+The subject (or passive by-agent) is the source; the passive subject, the objects and the objects of targeting
+prepositions are the target. An argument names an actor when an actor mention covers its head or sits in its own
+noun phrase; a country adjective the actor stage left alone, or a country or capital named as the place an
+attack is aimed at, names its country. See docs/events.md.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from . import dictionaries as dicts
+from . import ontology
+from .lexicon import Match
+from .model import ActorMention, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+# Which actor mentions cover each token of a document.
+ByToken = dict[int, list[ActorMention]]
+
+# Prepositions that introduce whom an act is aimed at.
+TARGET_PREPS = frozenset({"with", "to", "against", "on", "at", "toward", "towards", "upon", "into", "over"})
+
+# The preposition of the other party of a meeting ("received a call from X").
+FROM = frozenset({"from"})
+
+# Prepositions that also give a visit's target (the place visited stands for its country or government).
+VISIT_PREPS = frozenset({"for", "in", "to"})
+
+# Dependencies that stay inside one noun phrase when looking for the actor an argument names.
+PHRASE_DEPS = frozenset(
+    {"compound", "amod", "poss", "appos", "nmod", "det", "nummod", "npadvmod", "quantmod"}
+)
+
+# Dependencies followed inside an object's phrase to find the actor it is about.
+DEEP_DEPS = frozenset({"prep", "pobj", "compound", "amod", "poss", "appos", "nmod", "conj"})
+
+# Heads of quantity phrases whose actor comes after "of": "hundreds of Palestinians", "members of Hamas".
+PARTITIVES = frozenset(
+    {
+        "hundred",
+        "thousand",
+        "dozen",
+        "million",
+        "score",
+        "group",
+        "number",
+        "band",
+        "crowd",
+        "member",
+        "some",
+        "many",
+        "most",
+        "several",
+        "all",
+        "few",
+        "one",
+        "unit",
+        "delegation",
+        "contingent",
+        "team",
+        "convoy",
+    }
+)
+
+
+def subject_actors(token: Token, by_token: ByToken) -> list[ActorMention]:
+    """Who did it: the verb's subject or passive by-agent, else the subject it shares with a verb it is
+    coordinated with or controlled by or is an adjunct of ("said after meeting X", "were killed trying to
+    kidnap"), else the noun a relative clause hangs on."""
+    verb: Token | None = token
+    while verb is not None:
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        if passive and verb.i == token.i:
+            agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+            return actors_of_all(agents, by_token)
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj", "nsubjpass")]
+        if subjects:
+            return actors_of_all(subjects, by_token)
+        if verb.dep_ == "relcl":
+            return actors_of(verb.head, by_token)
+        verb = _shared_subject_verb(verb)
+    return []
+
+
+def _shared_subject_verb(verb: Token) -> Token | None:
+    """The verb whose subject a subjectless verb shares: its coordinate, controller, the clause it modifies, or
+    the verb of the preposition it follows ("after meeting")."""
+    if verb.dep_ in ("conj", "xcomp", "advcl", "acomp") and verb.head.i != verb.i:
+        return verb.head  # "acomp": "Arnor is about to restore", "Iran is ready to talk"
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
+        return verb.head.head
+    return None
+
+
+def targets(token: Token, match: Match, by_token: ByToken) -> list[ActorMention]:
+    """To whom: the passive subject, the direct or indirect object, or the object of a targeting preposition
+    on the verb or on its light-verb noun ("expressed dissatisfaction with Russia")."""
+    passive = actors_of_all([c for c in token.children if c.dep_ == "nsubjpass"], by_token)
+    if passive:
+        return passive
+    heads = [token] + ([token.doc[match.object]] if match.object is not None else [])
+    found = objects(token, by_token) if match.object is None else []
+    # A visit's target is where the visitor goes: "headed for Jordan", "arrived in Moscow".
+    preps = TARGET_PREPS | VISIT_PREPS if match.entry.code.startswith("042") else TARGET_PREPS
+    for head in heads:
+        found.extend(prep_actors(head, by_token, preps))
+    if not found and ontology.root(match.entry.code) >= "14":
+        found = _place_targets(heads, preps)
+    return unique(found)
+
+
+def _place_targets(heads: list[Token], preps: frozenset[str]) -> list[ActorMention]:
+    """For force, protest and coercion aimed at a place ("launched drones at Moscow", "shelled Kyiv"), the
+    country the place is, or is the capital of: CAMEO codes the target country of an attack on its territory."""
+    candidates = [c for h in heads for c in h.children if c.dep_ == "dobj"]
+    candidates += [
+        o for h in heads for p in h.children if p.dep_ == "prep" and p.lower_ in preps for o in p.children
+    ]
+    found: list[ActorMention] = []
+    for token in candidates:
+        if token.ent_type_ not in ("GPE", "LOC") or token.dep_ not in ("dobj", "pobj"):
+            continue
+        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        iso3 = place_country(ent.text) if ent is not None else None
+        if ent is not None and iso3 is not None:
+            span = Span(ent.start_char, ent.end_char, ent.text)
+            found.append(ActorMention(-1 - token.i, 0, span, iso3, country=iso3, via="place", coded=True))
+    return found
+
+
+def place_country(name: str) -> str | None:
+    """The country a place name is, or is the capital or seat of government of."""
+    d = dicts.shipped()
+    key = dicts.normalise(name)
+    return d.country_names.get(key) or d.seats.get(key) or _capitals().get(key)
+
+
+@functools.lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    """Capital city → country, from the shipped country table."""
+    return {dicts.normalise(c.capital): c.iso3 for c in dicts.shipped().countries.values() if c.capital}
+
+
+def objects(token: Token, by_token: ByToken) -> list[ActorMention]:
+    """The actors a verb's direct and indirect objects name; for an object that names none, the parties it
+    is about ("criticized the cooperation between Russia and Iran", "condemned the attack by Russia")."""
+    objects = [c for c in token.children if c.dep_ in ("dobj", "dative", "obj", "iobj", "attr", "oprd")]
+    found = actors_of_all(objects, by_token)
+    if not found:
+        for noun in objects:
+            found.extend(between(noun, by_token) or _by_agent(noun, by_token) or _deep_actors(noun, by_token))
+    return unique(found)
+
+
+def _deep_actors(noun: Token, by_token: ByToken) -> list[ActorMention]:
+    """The nearest actor inside an object's own phrase, through its prepositions ("welcomed a resumption of ties
+    with Egypt" → Egypt), not inside clauses of its own."""
+    queue = [c for c in noun.children if c.dep_ in DEEP_DEPS]
+    while queue:
+        token = queue.pop(0)
+        found = by_token.get(token.i)
+        if found:
+            return actors_of(token, by_token)
+        queue.extend(c for c in token.children if c.dep_ in DEEP_DEPS)
+    return []
+
+
+def _by_agent(token: Token, by_token: ByToken) -> list[ActorMention]:
+    """The actors after "by" on a noun ("the attack by Russia")."""
+    for prep in token.children:
+        if prep.dep_ in ("prep", "agent") and prep.lower_ == "by":
+            return actors_of_all([c for c in prep.children if c.dep_ == "pobj"], by_token)
+    return []
+
+
+def prep_actors(token: Token, by_token: ByToken, preps: frozenset[str] = TARGET_PREPS) -> list[ActorMention]:
+    """The actors named after a targeting preposition of a word."""
+    found: list[ActorMention] = []
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ in preps:
+            found.extend(actors_of_all([c for c in prep.children if c.dep_ == "pobj"], by_token))
+    return found
+
+
+def between(token: Token, by_token: ByToken) -> list[ActorMention]:
+    """The parties of "talks between A and B"."""
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("between", "among"):
+            return actors_of_all([c for c in prep.children if c.dep_ == "pobj"], by_token)
+    return []
+
+
+def noun_sources(token: Token, by_token: ByToken) -> list[ActorMention]:
+    """The actor a nominal event belongs to: "Israel's strikes", "Israeli strikes", "US sanctions", "strikes by
+    Israel"."""
+    found: list[ActorMention] = []
+    for child in token.children:
+        if child.dep_ in ("poss", "amod", "compound", "nmod"):
+            found.extend(actors_of(child, by_token) or demonym(child))
+        if child.dep_ == "prep" and child.lower_ == "by":
+            found.extend(actors_of_all([c for c in child.children if c.dep_ == "pobj"], by_token))
+    return unique(found)
+
+
+def demonym(token: Token) -> list[ActorMention]:
+    """A country adjective the actor stage left alone ("Israeli war crimes") as an argument of its noun's
+    event: the country it names."""
+    iso3 = dicts.shipped().demonyms.get(dicts.normalise(token.text)) if token.dep_ == "amod" else None
+    if iso3 is None:
+        return []
+    span = Span(token.idx, token.idx + len(token.text), token.text)
+    return [ActorMention(-1 - token.i, 0, span, iso3, country=iso3, via="demonym", coded=True)]
+
+
+def governor_subject(token: Token, by_token: ByToken) -> list[ActorMention]:
+    """The subject of the verb a nominal event hangs on: "Netanyahu interrupted a meeting for talks with Putin"."""
+    head = token
+    while head.dep_ in ("pobj", "prep", "dobj", "conj") and head.head.i != head.i:
+        head = head.head
+        if head.pos_ == "VERB":
+            return subject_actors(head, by_token)
+    return []
+
+
+def actors_of_all(tokens: Iterable[Token], by_token: ByToken) -> list[ActorMention]:
+    """The actors several argument heads name, coordinated ones included."""
+    found: list[ActorMention] = []
+    for token in tokens:
+        found.extend(actors_of(token, by_token))
+    return unique(found)
+
+
+def actors_of(token: Token, by_token: ByToken) -> list[ActorMention]:
+    """The actors an argument head names: the mention covering it, else one inside its noun phrase; plus those
+    of the heads coordinated with it ("Russia and China")."""
+    found = list(by_token.get(token.i, [])) or _inside_phrase(token, by_token)
+    for child in token.children:
+        if child.dep_ == "conj":
+            found.extend(actors_of(child, by_token))
+    return unique(found)
+
+
+def _inside_phrase(token: Token, by_token: ByToken) -> list[ActorMention]:
+    """The first actor reached from a noun through its own modifiers ("Russia's assessment" → Russia), or
+    after "of" from a quantity ("hundreds of Palestinians", "a group of protesters")."""
+    if token.lemma_.lower() in PARTITIVES or token.pos_ == "NUM":
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                found = actors_of_all([c for c in prep.children if c.dep_ == "pobj"], by_token)
+                if found:
+                    return found
+    for child in token.children:
+        if child.dep_ in PHRASE_DEPS:
+            found = by_token.get(child.i) or _inside_phrase(child, by_token) or demonym(child)
+            if found:
+                return list(found)
+    return []
+
+
+def actors_by_token(actors: list[ActorMention], doc: Doc) -> ByToken:
+    """Which actor mentions cover each token; a pair ("the two leaders") covers its tokens twice."""
+    found: ByToken = {}
+    for mention in actors:
+        if actor_code(mention) is None:
+            continue
+        span = doc.char_span(mention.span.start, mention.span.end, alignment_mode="expand")
+        if span is None:
+            continue
+        for token in span:
+            found.setdefault(token.i, []).append(mention)
+    return found
+
+
+def actor_code(mention: ActorMention) -> str | None:
+    """The code an actor mention contributes to an event: its own, or country and sector when uncoded."""
+    if mention.code:
+        return mention.code
+    if mention.country:
+        return mention.country + (mention.sectors[0] if mention.sectors else "")
+    return None
+
+
+def unique(mentions: list[ActorMention]) -> list[ActorMention]:
+    """Mentions without repeats, in order."""
+    seen: set[int] = set()
+    return [m for m in mentions if not (m.index in seen or seen.add(m.index))]  # type: ignore[func-returns-value]
+
+
+def codes(mentions: list[ActorMention]) -> list[str]:
+    """The distinct codes of mentions, in order."""
+    codes: list[str] = []
+    for mention in mentions:
+        code = actor_code(mention)
+        if code is not None and code not in codes:
+            codes.append(code)
+    return codes
