@@ -89,6 +89,12 @@ batch_option = click.option(
     type=click.IntRange(1),
     help="Articles per transaction.",
 )
+classifier_option = click.option(
+    "--no-classifier",
+    "no_classifier",
+    is_flag=True,
+    help="Code events with the lexicon alone, without the classifier's second opinion.",
+)
 lexicon_option = click.option(
     "--lexicon",
     "lexicon_files",
@@ -115,6 +121,7 @@ def cli(verbose: int) -> None:
 @model_option
 @actors_option
 @lexicon_option
+@classifier_option
 @date_option
 @format_option
 @max_chars_option
@@ -130,6 +137,7 @@ def ingest_command(
     batch_size: int,
     actor_files: tuple[str, ...],
     lexicon_files: tuple[str, ...],
+    no_classifier: bool,
 ) -> None:
     """Read articles from files, directories, globs or stdin (-) into the store.
 
@@ -138,7 +146,7 @@ def ingest_command(
     """
     with _example_paths(paths, example) as inputs:
         options = _read_options(date, fmt, max_chars)
-        pipeline = _pipeline(model, actor_files, lexicon_files)
+        pipeline = _pipeline(model, actor_files, lexicon_files, not no_classifier)
         with _usage_errors(), Store(db) as store:
             pipeline.nlp  # noqa: B018 - load the model before the progress bar starts
             with _progress() as show:
@@ -153,6 +161,7 @@ def ingest_command(
 @model_option
 @actors_option
 @lexicon_option
+@classifier_option
 @batch_option
 def recode_command(
     db: Path,
@@ -160,13 +169,14 @@ def recode_command(
     model: str,
     actor_files: tuple[str, ...],
     lexicon_files: tuple[str, ...],
+    no_classifier: bool,
     batch_size: int,
 ) -> None:
     """Code stored articles again (after an upgrade, or with other dictionaries or lexicons); texts stay.
 
     Exit status: 0, or 1 when some articles failed (their earlier annotations are kept).
     """
-    pipeline = _pipeline(model, actor_files, lexicon_files)
+    pipeline = _pipeline(model, actor_files, lexicon_files, not no_classifier)
     with _usage_errors(), Store(db) as store:
         pipeline.nlp  # noqa: B018 - load the model before the progress bar starts
         with _progress() as show:
@@ -210,6 +220,7 @@ def train_classifier_command(out: Path | None, seed: int) -> None:
 @model_option
 @actors_option
 @lexicon_option
+@classifier_option
 @date_option
 @format_option
 @max_chars_option
@@ -223,11 +234,12 @@ def extract_command(
     max_chars: int,
     actor_files: tuple[str, ...],
     lexicon_files: tuple[str, ...],
+    no_classifier: bool,
 ) -> None:
     """Print one JSON object per article on stdout, without a database (use - for stdin)."""
     options = _read_options(date, "jsonl" if jsonl else fmt, max_chars)
     failed = 0
-    pipeline = _pipeline(model, actor_files, lexicon_files)
+    pipeline = _pipeline(model, actor_files, lexicon_files, not no_classifier)
     with _usage_errors():
         for result in pipeline.run(read(check_paths(paths), options)):
             if isinstance(result, EventwireError):
@@ -426,6 +438,7 @@ def errors_command(db: Path, level: str | None, resolved: bool, limit: int, as_j
 @model_option
 @actors_option
 @lexicon_option
+@classifier_option
 def eval_command(
     gold: tuple[Path, ...],
     fmt: str | None,
@@ -437,6 +450,7 @@ def eval_command(
     model: str,
     actor_files: tuple[str, ...],
     lexicon_files: tuple[str, ...],
+    no_classifier: bool,
 ) -> None:
     """Score the pipeline against gold data: precision, recall, F1, accuracies, confusion and every error.
 
@@ -446,7 +460,7 @@ def eval_command(
     from .evaluation.evaluate import evaluate, gate, read_floors
     from .evaluation.importers import import_gold
 
-    pipeline = _pipeline(model, actor_files, lexicon_files)
+    pipeline = _pipeline(model, actor_files, lexicon_files, not no_classifier)
     failed: list[str] = []
     with _usage_errors(EventwireError):
         for path in gold:
@@ -474,7 +488,9 @@ def _write_report(target: Path, gold_path: Path, all_gold: tuple[Path, ...], con
     target.write_text(content, encoding="utf-8")
 
 
-def _pipeline(model: str, actor_files: tuple[str, ...], lexicon_files: tuple[str, ...] = ()) -> Pipeline:
+def _pipeline(
+    model: str, actor_files: tuple[str, ...], lexicon_files: tuple[str, ...] = (), classifier: bool = True
+) -> Pipeline:
     """The pipeline the options describe, its user dictionaries and lexicons checked now (a bad entry is exit 2,
     file:line)."""
     with _usage_errors(DictionaryError):
@@ -484,7 +500,10 @@ def _pipeline(model: str, actor_files: tuple[str, ...], lexicon_files: tuple[str
             from .lexicon import Lexicon
 
             Lexicon.load(lexicon_files)
-        return Pipeline(PipelineConfig(model=model, dictionaries=actor_files, lexicons=lexicon_files))
+        config = PipelineConfig(
+            model=model, dictionaries=actor_files, lexicons=lexicon_files, classifier=classifier
+        )
+        return Pipeline(config)
 
 
 @cli.group("dictionaries")

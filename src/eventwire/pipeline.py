@@ -30,12 +30,13 @@ Result = Article | EventwireError
 @dataclass(frozen=True, slots=True)
 class PipelineConfig:
     """What a pipeline is made of: which spaCy model, how many texts it parses at a time, which user dictionaries
-    and event lexicons."""
+    and event lexicons, and whether the event classifier gives its second opinion."""
 
     model: str = nlp.DEFAULT_MODEL
     batch_size: int = 32
     dictionaries: tuple[str, ...] = ()
     lexicons: tuple[str, ...] = ()
+    classifier: bool = True
 
 
 # A stage reads the parsed spaCy document (tokens, lemmas, POS, dependencies, entities) and fills the article's
@@ -45,7 +46,7 @@ Stage = Callable[[Article, "Doc"], Article]
 
 def default_stages(config: PipelineConfig) -> tuple[Stage, ...]:
     """Sentences and entities, actors coded with the shipped and configured dictionaries, then events."""
-    return (nlp.annotate, ActorStage(config.dictionaries), EventStage(config.lexicons))
+    return (nlp.annotate, ActorStage(config.dictionaries), EventStage(config.lexicons, config.classifier))
 
 
 class Pipeline:
