@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from . import arguments, discards, intents, modes, ontology
@@ -102,6 +102,9 @@ CHARGES: dict[str, str] = {
     "spying": "1125",
     "treason": "1125",
 }
+# Sectors of crowds and of the forces facing them, for the conventions on clashes.
+CIVIL_SECTORS = frozenset({"CVL", "OPP", "EDU", "LAB", "REF"})
+ARMED_SECTORS = frozenset({"MIL", "COP", "SPY", "UAF"})
 # Verbs of harm that may only report what an attack did.
 HARM = frozenset({"kill", "wound", "injure", "murder", "maim"})
 # Verbs whose refusal is declining to comment (CAMEO 011).
@@ -297,6 +300,7 @@ def _sentence_events(
     events = [e for e in events if not _reports_another(e, events, sent) and not _bare_statement(e, sent)]
     for event in events:
         _set_modes(event, sent, by_token, date)
+    events = [c for e in events for c in _conventions(e, sent)]
     # A verb the lexicon knows is kept even when neither side is a coded actor ("Gunmen opened fire on a
     # bus"): its code and evidence stand, its actors are empty, its confidence says so. Nominal events
     # without actors were dropped above (a bare "the attack" is usually an earlier mention), and so is a
@@ -521,6 +525,54 @@ def _claimed(token: Token) -> bool:
         if head.lemma_ in ("claim", "admit", "acknowledge", "deny", "carry"):
             return True
     return False
+
+
+def _conventions(event: _Event, sent: SpacySpan) -> list[_Event]:
+    """The coding conventions that depend on who the actors are (eval/GUIDELINES.md): an arrest reported in
+    the passive without an agent is by the police of the arrested person's country; protesters clashing with
+    troops or police is a violent protest (145) one way and repression (175) the other."""
+    head = sent.doc[event.head]
+    if event.code.startswith("173") and not event.sources and event.targets and _passive(head):
+        country = next((m.country for m in event.targets if m.country), None)
+        if country is not None:
+            event.sources = [_by_convention(head, country, "COP")]
+            event.rule += "; source by convention: the police arrest"
+        return [event]
+    if head.lemma_ == "clash" and event.sources and event.targets:
+        civil, armed = _kinds(event.sources), _kinds(event.targets)
+        if {civil, armed} == {"civil", "armed"}:
+            crowd, forces = (
+                (event.sources, event.targets) if civil == "civil" else (event.targets, event.sources)
+            )
+            event.code, event.sources, event.targets = "145", crowd, forces
+            event.rule += "; a crowd clashing with forces: 145, and 175 back"
+            back = replace(event, code="175", sources=forces, targets=crowd, trigger=list(event.trigger))
+            return [event, back]
+    return [event]
+
+
+def _passive(verb: Token) -> bool:
+    """Whether a verb is in the passive voice."""
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+
+
+def _kinds(mentions: list[ActorMention]) -> str | None:
+    """Whether actors are all civilians and protesters ("civil") or all armed forces and police ("armed")."""
+    sectors = {s for m in mentions for s in m.sectors}
+    if sectors and sectors <= CIVIL_SECTORS:
+        return "civil"
+    if sectors and sectors <= ARMED_SECTORS:
+        return "armed"
+    return None
+
+
+def _by_convention(head: Token, country: str, sector: str) -> ActorMention:
+    """An actor a convention supplies, with the trigger as its evidence."""
+    span = Span(head.idx, head.idx + len(head.text), head.text)
+    code = country + sector
+    return ActorMention(
+        -1 - head.i, 0, span, code, country=country, sectors=[sector], via="convention", coded=True
+    )
 
 
 def _set_modes(event: _Event, sent: SpacySpan, by_token: arguments.ByToken, date: dt.date | None) -> None:
