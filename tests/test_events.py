@@ -25,7 +25,7 @@ from eventwire.readers import read
 from eventwire.store import Batch, EventFilter, Store
 
 DATE = dt.date(2023, 12, 10)
-RULE = re.compile(r"(?:^|/)lexicon\.csv:(\d+)(?P<how> via \w+| \+ charge '[^']+')?$")
+RULE = re.compile(r"(?:^|/)lexicon\.csv:(\d+)(?P<how> via \w+| \+ charge '[^']+')?(?:; .+)?$")
 MODES = ("negated", "hypothetical", "future", "historical")
 
 

@@ -102,6 +102,8 @@ CHARGES: dict[str, str] = {
     "spying": "1125",
     "treason": "1125",
 }
+# Verbs of arrest by the authorities (soldiers "captured" are held by the enemy, not arrested at home).
+ARRESTS = frozenset({"arrest", "detain", "jail", "imprison", "remand", "apprehend"})
 # Sectors of crowds and of the forces facing them, for the conventions on clashes.
 CIVIL_SECTORS = frozenset({"CVL", "OPP", "EDU", "LAB", "REF"})
 ARMED_SECTORS = frozenset({"MIL", "COP", "SPY", "UAF"})
@@ -532,7 +534,8 @@ def _conventions(event: _Event, sent: SpacySpan) -> list[_Event]:
     the passive without an agent is by the police of the arrested person's country; protesters clashing with
     troops or police is a violent protest (145) one way and repression (175) the other."""
     head = sent.doc[event.head]
-    if event.code.startswith("173") and not event.sources and event.targets and _passive(head):
+    arrest = event.code.startswith("173") and head.lemma_ in ARRESTS and _kinds(event.targets) != "armed"
+    if arrest and not event.sources and event.targets and _passive(head):
         country = next((m.country for m in event.targets if m.country), None)
         if country is not None:
             event.sources = [_by_convention(head, country, "COP")]
