@@ -334,11 +334,12 @@ def test_one_word_person_after_a_place_preposition_is_a_place(
         ("Two Iraqis were wounded in the blast.", "Two Iraqis", "IRQCVL"),
         ("A Syrian man was arrested at the border.", "Syrian man", "SYRCVL"),
         ("Thousands of Ukrainians fled west.", "Ukrainians", "UKRCVL"),
-        ("The Palestinians rejected the proposal.", "Palestinians", "PSE"),
+        ("The Palestinians rejected the proposal.", "Palestinians", "PSECVL"),
+        ("Iranians marked the anniversary with rallies.", "Iranians", "IRNCVL"),
     ],
 )
 def test_people_by_nationality(pipeline: Pipeline, text: str, mention: str, code: str) -> None:
-    """People named by nationality are the country; counted or single people are its civilians."""
+    """People named by nationality, plural, counted or single, are the country's civilians."""
     assert _codes(_actors(pipeline, text)).get(mention) == code
 
 

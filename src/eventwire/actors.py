@@ -603,8 +603,8 @@ def _role(
 
 
 def _people(phrase: Span, start: int, end: int, sentence: int, d: dicts.Dictionaries) -> _Found | None:
-    """People named by their nationality: "Palestinians" is the country; counted or single people ("hundreds
-    of Palestinians", "two Israelis", "a Palestinian man") are its civilians."""
+    """People named by their nationality are the country's civilians ("Palestinians", "hundreds of
+    Palestinians", "two Israelis", "a Palestinian man"), as the coding guidelines say."""
     root = phrase.root
     if root.pos_ not in ("NOUN", "PROPN") or not _acts(root, role=True):
         return None
@@ -616,15 +616,14 @@ def _people(phrase: Span, start: int, end: int, sentence: int, d: dicts.Dictiona
         return _Found(start, end, sentence, f"{iso3}CVL", "people", None, iso3, ["CVL"], head=root.text)
     if iso3 is None:
         return None
-    counted = (
-        any(c.dep_ == "nummod" or c.lower_ in ("a", "an") for c in root.children)
-        or root.tag_ in ("NN", "NNP")
+    # People (plural, counted, "a Palestinian") are civilians; a lone singular demonym is the country itself.
+    people = (
+        root.tag_ in ("NNS", "NNPS")
+        or any(c.dep_ == "nummod" or c.lower_ in ("a", "an") for c in root.children)
         or (root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lemma_.lower() in QUANTITIES)
     )
-    code = f"{iso3}CVL" if counted else iso3
-    return _Found(
-        start, end, sentence, code, "people", None, iso3, ["CVL"] if counted else [], head=root.text
-    )
+    code = f"{iso3}CVL" if people else iso3
+    return _Found(start, end, sentence, code, "people", None, iso3, ["CVL"] if people else [], head=root.text)
 
 
 def _longest_role(words: list[str], d: dicts.Dictionaries) -> str | None:
