@@ -44,12 +44,7 @@ class Ev:
 
 
 # A case is a sentence and what it must (or must not) give; a sentence named here is a known bug.
-XFAIL: dict[str, str] = {
-    "The United States urged Iran to release the sailors.": (
-        "the lexicon has no `release` VERB row without an object constraint (only hostage, prisoner, detainee, "
-        "tanker), so the embedded act is unknown and the appeal falls back to the plain `urge` row: 020, not 0253"
-    ),
-}
+XFAIL: dict[str, str] = {}
 
 
 def _params(cases: Iterable[tuple[Any, ...]]) -> list[Any]:

@@ -23,6 +23,8 @@ from eventwire.intents import announced
         ("intent", "010", "030"),  # nothing more specific: intent to cooperate
         ("intent", "190", "138"),  # vowed to fight: a threat, not an intent to cooperate
         ("intent", "173", "137"),  # plans to arrest: threat of repression
+        ("intent", "150", "150"),  # decided to hold drills: the show of force itself
+        ("threaten", "150", "138"),  # threatened a show of force
         ("appeal", "0841", "0253"),  # urged them to release
         ("appeal", "040", "026"),  # called on both sides to talk
         ("appeal", "073", "0233"),  # appealed for humanitarian aid

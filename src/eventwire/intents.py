@@ -66,6 +66,8 @@ THREATS: dict[str, str] = {
 
 def announced(family: Family, act: str) -> str:
     """The code of announcing `act` (a CAMEO code) in a family: `announced("intent", "073") == "0333"`."""
+    if family == "intent" and act[:2] == "15":
+        return act  # deciding to hold drills or a flag march is the show of force itself, not a threat
     if family == "threaten" or (family == "intent" and _conflictual(act)):
         return _existing(_longest(THREATS, act) or "130")
     if family == "refuse":
