@@ -295,3 +295,12 @@ def test_missing_user_file(tmp_path: Path) -> None:
     with pytest.raises(DictionaryError, match="cannot read lexicon") as caught:
         Lexicon.load([path])
     assert caught.value.source == str(path)
+
+
+def test_a_date_is_not_a_pattern_preposition(lexicon: Lexicon, nlp: Language) -> None:
+    """ "fired on Tuesday" does not fit a row wanting "fire on" (a target); "fired on the convoy" does."""
+    dated = nlp("Syrian forces fired on Tuesday.")
+    aimed = nlp("Syrian forces fired on the convoy.")
+    fits = {m.entry.prep for m in lexicon.matches(aimed[2])}
+    assert "on" in fits
+    assert "on" not in {m.entry.prep for m in lexicon.matches(dated[2])}

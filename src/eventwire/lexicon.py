@@ -248,7 +248,7 @@ def _prep(heads: Sequence[Token], word: str, objects: Sequence[str]) -> list[int
     """The preposition (among the heads' children) that is this word and, if asked, holds these words in its object."""
     for head in heads:
         for child in head.children:
-            if child.dep_ not in _PREP_DEPS or child.lower_ != word:
+            if child.dep_ not in _PREP_DEPS or child.lower_ != word or _temporal(child):
                 continue
             if not objects:
                 return [child.i]
@@ -256,6 +256,11 @@ def _prep(heads: Sequence[Token], word: str, objects: Sequence[str]) -> list[int
             if found is not None:
                 return [child.i, *found]
     return None
+
+
+def _temporal(prep: Token) -> bool:
+    """Whether a preposition only dates the act ("fired on Tuesday", "met in May"): it is not the pattern's."""
+    return any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in prep.children)
 
 
 @functools.lru_cache(maxsize=1)
