@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import arguments, discards, intents, modes, ontology
 from .classifier import Classifier
-from .lexicon import Lexicon
+from .lexicon import Lexicon, Match
 from .model import ActorMention, Article, EventMention, Span
 
 if TYPE_CHECKING:
@@ -407,7 +407,7 @@ def _verbal(token: Token, lexicon: Lexicon, by_token: arguments.ByToken, consume
     matches = lexicon.matches(token)
     if not matches:
         return _reported_charge(token, by_token) if token.lemma_ in modes.SPEECH else None
-    if _consequence(token, lexicon):
+    if _consequence(token, lexicon, by_token) or _purpose(token, matches, lexicon):
         return None
     match = matches[0]
     sources = arguments.subject_actors(token, by_token)
@@ -437,16 +437,42 @@ def _verbal(token: Token, lexicon: Lexicon, by_token: arguments.ByToken, consume
     return event
 
 
-def _consequence(token: Token, lexicon: Lexicon) -> bool:
+def _consequence(token: Token, lexicon: Lexicon, by_token: arguments.ByToken) -> bool:
     """Whether a verb of harm only tells what an act did: "shelled Kherson, killing two civilians", "a car bomb
-    that killed five" report one attack, not an attack and a killing."""
+    that killed five", "a missile strike killed seven", "were killed in the attack" report one attack, not an
+    attack and a killing."""
     if token.lemma_.lower() not in HARM:
         return False
     if token.dep_ == "advcl" and token.tag_ == "VBG":
         return bool(lexicon.matches(token.head))
     if token.dep_ == "relcl":
-        return bool([m for m in lexicon.matches(token.head) if m.entry.pos == "NOUN"])
-    return False
+        return _nominal_trigger(token.head, lexicon)
+    causes = [c for c in token.children if c.dep_ in ("nsubj", "agent")]
+    causes += [
+        o for p in token.children if p.dep_ == "prep" and p.lower_ in ("in", "during") for o in p.children
+    ]
+    causes += [o for a in token.children if a.dep_ == "agent" for o in a.children]
+    # Only an attack that is an event itself (it names its actors) takes the killing in: "killed in the attack"
+    # with no attacker named stays a killing, whose victims at least are known.
+    return any(_nominal_trigger(c, lexicon) and _has_actors(c, by_token) for c in causes)
+
+
+def _has_actors(noun: Token, by_token: arguments.ByToken) -> bool:
+    """Whether a nominal event names an actor of its own (its modifiers, by-agent or targets)."""
+    return bool(arguments.noun_sources(noun, by_token) or arguments.prep_actors(noun, by_token))
+
+
+def _nominal_trigger(token: Token, lexicon: Lexicon) -> bool:
+    """Whether a noun is itself an event the lexicon knows ("the attack", "a missile strike")."""
+    return any(m.entry.pos == "NOUN" for m in lexicon.matches(token))
+
+
+def _purpose(token: Token, matches: list[Match], lexicon: Lexicon) -> bool:
+    """Whether a verb is the purpose of an act of the same kind ("fired rounds to disperse the mob"): one event."""
+    if token.dep_ not in ("advcl", "xcomp") or not _infinitive(token):
+        return False
+    roots = {ontology.root(m.entry.code) for m in matches}
+    return any(ontology.root(m.entry.code) in roots for m in lexicon.matches(token.head))
 
 
 def _reported_charge(verb: Token, by_token: arguments.ByToken) -> _Event | None:
