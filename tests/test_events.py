@@ -122,9 +122,12 @@ NOT_NOMINAL = [
     ("A Turkish talk show host praised Greece.", "talk"),
     ("The talks ended late at night.", "talks"),
     ("Strikes continued overnight.", "Strikes"),
-    # A noun in the clause of a coded verb is not a second event.
-    ("Egypt condemned Israel's strikes on Lebanon.", "strikes"),
-    ("Russia condemned the attack on Kyiv.", "attack"),
+]
+# What a criticism is about is an event of its own when it names its actors, but never the critic's act.
+CRITICISED = [
+    ("Egypt condemned Israel's strikes on Lebanon.", "strikes", ("ISR",)),
+    ("Russia condemned the attack on Kyiv.", "attack", ()),
+    ("China criticised the Japanese drills near Taiwan.", "drills", ("JPN",)),
 ]
 ANNOUNCED = [
     ("Japan agreed to provide humanitarian aid to Ukraine.", Ev("0333", ("JPN",), ("UKR",))),
@@ -251,6 +254,7 @@ CASES: tuple[Sequence[tuple[Any, ...]], ...] = (
     COORDINATED,
     NOMINAL,
     NOT_NOMINAL,
+    CRITICISED,
     ANNOUNCED,
     [(t,) for t in READINESS],
     NO_COMMENT,
@@ -372,10 +376,22 @@ def test_nominal_events(articles: dict[str, Article], text: str, expected: Ev) -
 
 @pytest.mark.parametrize(("text", "word"), _params(NOT_NOMINAL))
 def test_nouns_that_are_not_events(articles: dict[str, Article], text: str, word: str) -> None:
-    """A noun modifying a noun ("talk show"), a noun without actors, or one inside a coded verb's clause is
-    not an event of its own."""
+    """A noun modifying a noun ("talk show") or a noun without actors is not an event of its own."""
     events = articles[text].events
     assert not any(word in e.trigger.text for e in events), _show(events)
+
+
+@pytest.mark.parametrize(("text", "word", "source"), _params(CRITICISED))
+def test_criticised_acts_keep_their_own_actors(
+    articles: dict[str, Article], text: str, word: str, source: tuple[str, ...]
+) -> None:
+    """The act a criticism is about is coded with its own actors (the guidelines code both), never with the
+    critic as its source."""
+    events = articles[text].events
+    assert any(e.code.startswith("11") for e in events), _show(events)
+    about = [e for e in events if word in e.trigger.text]
+    assert all(tuple(e.source) == source for e in about), _show(events)
+    assert about or not source, _show(events)
 
 
 @pytest.mark.parametrize(("text", "expected"), _params(ANNOUNCED))

@@ -84,7 +84,7 @@ CONTROL_NOUNS: dict[str, intents.Family] = {
     **dict.fromkeys(("refusal", "unwilling", "unwillingness"), "refuse"),
     **dict.fromkeys(("threat",), "threaten"),
 }
-# Roots whose object is what was said about another act, not a second act: disapprove (11), reject (12).
+# Roots whose object is another act that was criticised, alleged or rejected: disapprove (11), reject (12).
 CONTENT_ROOTS = frozenset({"11", "12"})
 # What a statement accuses someone of when it reports their crimes (CAMEO 112x by the charge).
 CHARGES: dict[str, str] = {
@@ -419,9 +419,6 @@ def _verbal(token: Token, lexicon: Lexicon, by_token: arguments.ByToken, consume
             targets + [a for h in heads for a in arguments.prep_actors(h, by_token, arguments.FROM)]
         )
     consumed.update(match.tokens)
-    # The content of an accusation or a condemnation is not a second event: "accused Israel of attacks on Gaza".
-    if ontology.root(match.entry.code) in CONTENT_ROOTS:
-        consumed.update(_clause_nouns(token))
     alternatives = [m.entry.code for m in matches[1:] if m.entry.specificity == match.entry.specificity]
     event = _Event(
         sorted(match.tokens),
@@ -460,6 +457,17 @@ def _consequence(token: Token, lexicon: Lexicon, by_token: arguments.ByToken) ->
 def _has_actors(noun: Token, by_token: arguments.ByToken) -> bool:
     """Whether a nominal event names an actor of its own (its modifiers, by-agent or targets)."""
     return bool(arguments.noun_sources(noun, by_token) or arguments.prep_actors(noun, by_token))
+
+
+def _criticised(noun: Token, lexicon: Lexicon) -> bool:
+    """Whether a nominal event is what a criticism, accusation or rejection is about ("Russia condemned the
+    attack on Kyiv"): it is coded with its own actors only, never with the critic as its source."""
+    head = noun
+    while head.dep_ in ("pobj", "prep", "dobj", "conj") and head.head.i != head.i:
+        head = head.head
+        if head.pos_ == "VERB":
+            return any(ontology.root(m.entry.code) in CONTENT_ROOTS for m in lexicon.matches(head))
+    return False
 
 
 def _nominal_trigger(token: Token, lexicon: Lexicon) -> bool:
@@ -520,7 +528,7 @@ def _nominal(
     between = arguments.between(token, by_token)
     if between:
         sources = between
-    if not sources and (targets or _claimed(token)):
+    if not sources and (targets or _claimed(token)) and not _criticised(token, lexicon):
         sources = arguments.governor_subject(token, by_token)
     if not sources and not targets:
         return None
