@@ -370,3 +370,19 @@ def test_titles_and_namesakes(pipeline: Pipeline, text: str, date: str, mention:
     """A title the tagger leaves out of the name still finds it; among namesakes of one country, whoever held
     office on the article's date is meant (Bashar in 2010, Hafez in 1995)."""
     assert _codes(_actors(pipeline, text, date)).get(mention) == code
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Police arrested 20 protesters in Lucknow on Sunday.", "INDCOP"),
+        ("Police detained two students in Hebron after the rally.", "PSECOP"),
+        # A capital says nothing of where a story is (it stands for governments too often).
+        ("Police in Washington detained two men.", None),
+        # A named country outweighs a foreign city.
+        ("Police said the suspects had travelled to Kenya, Kenya and then Mumbai.", "KENCOP"),
+    ],
+)
+def test_cities_tell_where_local_news_is(pipeline: Pipeline, text: str, code: str | None) -> None:
+    """Local news names its cities, not its country: a city gives "police" its country, a capital does not."""
+    assert _codes(_actors(pipeline, text)).get("Police") == code

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import dictionaries as dicts
+from . import gazetteer
 from .model import ActorMention, Article, trimmed
 
 if TYPE_CHECKING:
@@ -286,21 +287,34 @@ def find_actors(article: Article, doc: Doc, d: dicts.Dictionaries) -> list[Actor
 def context_country(doc: Doc, d: dicts.Dictionaries) -> str | None:
     """The country an article is clearly about: named at least twice as often as any other
     (the first named wins a tie). Domestic actors without a country word take it ("police", "the government")."""
-    counts: dict[str, int] = {}
+    counts: dict[str, float] = {}
+    capitals = {dicts.normalise(c.capital) for c in d.countries.values() if c.capital}
     for ent in _doc_cache(doc, "ents"):
         # Any label: the tagger takes some countries for people ("Madagascar's capital").
         if ent.label_ in NAMED_LABELS:
             key = dicts.normalise(ent.text)
             # Capitals are left out: "Washington state officials" says nothing of where the article is.
             iso3 = d.country_names.get(key) or d.demonyms.get(key)
+            # A city counts half: it tells where the story is when the country goes unnamed, but a report
+            # naming a country and a foreign city is still about the country.
+            weight = 1.0 if iso3 else 0.5
+            iso3 = iso3 or _home_city(ent, key, d, capitals)
             if iso3:
-                counts[iso3] = counts.get(iso3, 0) + 1
+                counts[iso3] = counts.get(iso3, 0) + weight
     if not counts:
         return None
     # Only a country the article is clearly about: an international report has no single home for "police".
     ranked = sorted(counts.values(), reverse=True)
     best = max(counts, key=lambda c: counts[c])
     return best if len(ranked) == 1 or ranked[0] >= 2 * ranked[1] else None
+
+
+def _home_city(ent: Span, key: str, d: dicts.Dictionaries, capitals: set[str]) -> str | None:
+    """The country of a city an article names (local news names its cities, not its country: "police in
+    Lucknow"); capitals and seats of government are left out, since they so often stand for a government."""
+    if ent.label_ != "GPE" or key in d.seats or key in capitals:
+        return None
+    return gazetteer.city_country(ent.text)
 
 
 def _sentence_index(starts: list[int], char: int) -> int:
