@@ -48,6 +48,13 @@ def test_crowds_clashing_with_forces(pipeline: Pipeline) -> None:
     assert ("175", ["ISRMIL"], ["PSECVL"]) in found
 
 
+def test_clashes_between_a_crowd_and_forces(pipeline: Pipeline) -> None:
+    """ "Clashes between protesters and troops" is the same pair of events as "protesters clashed with troops"."""
+    found = _events(pipeline, "Clashes between Palestinian protesters and Israeli troops lasted hours.")
+    assert ("145", ["PSECVL"], ["ISRMIL"]) in found
+    assert ("175", ["ISRMIL"], ["PSECVL"]) in found
+
+
 def test_forces_clashing_with_fighters_stay_a_fight(pipeline: Pipeline) -> None:
     """Two armed sides clashing is fighting, not protest and repression."""
     found = _events(pipeline, "Israeli troops clashed with Hezbollah fighters near the border.")

@@ -577,6 +577,12 @@ def _conventions(event: _Event, sent: SpacySpan) -> list[_Event]:
             event.sources = [_by_convention(head, country, "COP")]
             event.rule += "; source by convention: the police arrest"
         return [event]
+    if head.lemma_ == "clash" and event.sources and not event.targets:
+        # "clashes between protesters and troops": the two sides of a joint act.
+        crowd = [m for m in event.sources if _kinds([m]) == "civil"]
+        forces = [m for m in event.sources if _kinds([m]) == "armed"]
+        if crowd and forces and len(crowd) + len(forces) == len(event.sources):
+            event.sources, event.targets = crowd, forces
     if head.lemma_ == "clash" and event.sources and event.targets:
         civil, armed = _kinds(event.sources), _kinds(event.targets)
         if {civil, armed} == {"civil", "armed"}:
