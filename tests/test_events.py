@@ -228,7 +228,7 @@ DISCARDED = [
     ("The Russian rouble attacked its record low against the dollar.", "markets"),
     ("Manchester United attacked down the left and scored twice.", "word: scored"),
     ("Brazil scored twice against France in the World Cup.", "word: scored"),
-    ("The French striker attacked Argentina's defence.", "word: striker"),
+    ("The French striker attacked Argentina's defence.", "sport"),
     ("The storm hit the coast.", "weather"),
     ("The hurricane battered Cuba.", "weather"),
     ("The earthquake struck Turkey on Monday.", "weather"),

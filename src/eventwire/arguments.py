@@ -19,6 +19,7 @@ from .model import ActorMention, Span
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
 
 # Which actor mentions cover each token of a document.
 ByToken = dict[int, list[ActorMention]]
@@ -74,6 +75,9 @@ def subject_actors(token: Token, by_token: ByToken) -> list[ActorMention]:
     coordinated with or controlled by or is an adjunct of ("said after meeting X", "were killed trying to
     kidnap"), else the noun a relative clause hangs on."""
     verb: Token | None = token
+    said_of = accused(token, by_token)
+    if said_of is not None:
+        return said_of
     while verb is not None:
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
         if passive and verb.i == token.i:
@@ -96,6 +100,16 @@ def _shared_subject_verb(verb: Token) -> Token | None:
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
         return verb.head.head
     return None
+
+
+def accused(verb: Token, by_token: ByToken) -> list[ActorMention] | None:
+    """For an act told after "of" or "for" by a verb with an object ("accused Russia of shelling Kherson",
+    "blamed Kyiv for attacking"), the object: the one said to have done it, not the one who said so."""
+    prep = verb.head
+    if verb.dep_ != "pcomp" or prep.dep_ != "prep" or prep.lower_ not in ("of", "for"):
+        return None
+    objects = [c for c in prep.head.children if c.dep_ in ("dobj", "obj")]
+    return actors_of_all(objects, by_token) if objects else None
 
 
 def targets(token: Token, match: Match, by_token: ByToken) -> list[ActorMention]:
@@ -126,12 +140,24 @@ def _place_targets(heads: list[Token], preps: frozenset[str]) -> list[ActorMenti
     for token in candidates:
         if token.ent_type_ not in ("GPE", "LOC") or token.dep_ not in ("dobj", "pobj"):
             continue
-        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-        iso3 = place_country(ent.text) if ent is not None else None
-        if ent is not None and iso3 is not None:
+        ent = _entity_at(token)
+        iso3 = place_country(ent.text)
+        if iso3 is not None:
             span = Span(ent.start_char, ent.end_char, ent.text)
             found.append(ActorMention(-1 - token.i, 0, span, iso3, country=iso3, via="place", coded=True))
     return found
+
+
+def _entity_at(token: Token) -> SpacySpan:
+    """The named entity a token is part of, found from its IOB tags (not by scanning every entity)."""
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end]
 
 
 def place_country(name: str) -> str | None:

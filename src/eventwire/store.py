@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from . import ontology
+from .errors import UsageError
 from .model import ActorMention, Article, Entity, EventMention, Failure, Sentence, Source, Span
 
 LOGGER = logging.getLogger(__name__)
@@ -737,6 +738,8 @@ class EventFilter:
             clauses.append("e.event_date <= ?")
             params.append(self.until)
         if self.mode:
+            if self.mode not in _MODE_SQL:
+                raise UsageError(f"unknown mode {self.mode!r}; one of {', '.join(_MODE_SQL)}")
             clauses.append(_MODE_SQL[self.mode])
         if self.article:
             clauses.append("starts_with(e.article_id, ?)")

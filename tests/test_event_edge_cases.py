@@ -1,0 +1,118 @@
+"""Event coding on sentences that tripped earlier versions: negated announcements, whose plan, orders, denials,
+questions, forecasts, accusations, and political sentences that mention sport words."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from eventwire import gazetteer
+from eventwire.errors import UsageError
+from eventwire.model import Article, EventMention, Source
+from eventwire.pipeline import Pipeline
+from eventwire.store import EventFilter
+
+
+def _events(pipeline: Pipeline, text: str) -> list[EventMention]:
+    """The events of a text dated 2024-01-10, with the default pipeline."""
+    article = Article("a", text, None, dt.date(2024, 1, 10), None, 0, Source("t", "text"))
+    (result,) = pipeline.annotate([article])
+    assert isinstance(result, Article)
+    return result.events
+
+
+def _one(events: list[EventMention], prefix: str) -> EventMention:
+    """The only event whose code starts with a prefix."""
+    found = [e for e in events if e.code.startswith(prefix)]
+    assert len(found) == 1, [(e.code, e.source, e.target, e.trigger.text) for e in events]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Russia agreed not to attack Ukrainian ports.", "China has no plans to invade Taiwan."],
+)
+def test_negated_announcements(pipeline: Pipeline, text: str) -> None:
+    """A "not" on the announced act, or "no plans", negates the announcement."""
+    assert _one(_events(pipeline, text), "13").negated
+
+
+def test_announcements_not_negated(pipeline: Pipeline) -> None:
+    """Without a negation the announcement stands."""
+    assert not _one(_events(pipeline, "China plans to invade Taiwan."), "13").negated
+
+
+def test_a_plan_is_its_owners_not_its_critics(pipeline: Pipeline) -> None:
+    """ "Egypt criticized Israel's plan to attack Rafah": Egypt criticises, the plan is Israel's."""
+    events = _events(pipeline, "Egypt criticized Israel's plan to attack Rafah.")
+    assert _one(events, "11").source == ["EGY"]
+    assert _one(events, "13").source == ["ISR"]
+
+
+def test_the_accused_did_it(pipeline: Pipeline) -> None:
+    """ "Ukraine accused Russia of shelling Kherson": the shelling is Russia's, the accusation Ukraine's."""
+    events = _events(pipeline, "Ukraine accused Russia of shelling Kherson.")
+    assert _one(events, "11").source == ["UKR"]
+    assert _one(events, "19").source == ["RUS"]
+
+
+def test_an_order_is_not_aimed_at_the_target_of_the_act(pipeline: Pipeline) -> None:
+    """ "Putin ordered troops to attack Kyiv" is not a demand made of Ukraine."""
+    order = _one(_events(pipeline, "Putin ordered troops to attack Kyiv."), "10")
+    assert not any(code.startswith("UKR") for code in order.target)
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix", "mode"),
+    [
+        ("The Kremlin denied that Russia attacked Ukraine.", "19", "negated"),
+        ("Did Russia bomb the hospital in Kyiv?", "19", "hypothetical"),
+        ("The Turkish president is expected to meet Putin in Sochi.", "03", "future"),
+        ("Iran said it would respond to any Israeli attack.", "19", "hypothetical"),
+    ],
+)
+def test_acts_that_are_not_asserted(pipeline: Pipeline, text: str, prefix: str, mode: str) -> None:
+    """Denied, asked about, forecast or merely possible acts carry their mode."""
+    assert getattr(_one(_events(pipeline, text), prefix), mode)
+
+
+def test_asserted_acts_stay_asserted(pipeline: Pipeline) -> None:
+    """The plain statement of the same act has no mode."""
+    event = _one(_events(pipeline, "Russia bombed the hospital in Kyiv."), "19")
+    assert not (event.negated or event.hypothetical or event.future or event.historical)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Israel detained a Palestinian hunger striker again on Monday.",
+        "President Oscar Arias met Nicaraguan leaders in San Jose.",
+    ],
+)
+def test_sport_words_do_not_discard_politics(pipeline: Pipeline, text: str) -> None:
+    """Words that are also sport or entertainment words do not throw a political sentence away."""
+    assert _events(pipeline, text)
+
+
+def test_a_statement_needs_a_speaker(pipeline: Pipeline) -> None:
+    """A statement with no coded speaker is not kept, even when it names whom it is about."""
+    assert not [e for e in _events(pipeline, "It was said that Iran would reply.") if e.code.startswith("01")]
+
+
+def test_unknown_mode_is_a_usage_error() -> None:
+    """A mode filter outside the documented ones is refused with a clear error."""
+    with pytest.raises(UsageError, match="unknown mode"):
+        EventFilter(mode="bogus").sql()
+
+
+@pytest.mark.parametrize(("city", "country"), [("Lucknow", "IND"), ("Kherson", "UKR"), ("Hebron", "PSE")])
+def test_cities_with_one_meaning(city: str, country: str) -> None:
+    """A city name that means one city gives its country."""
+    assert gazetteer.city_country(city) == country
+
+
+@pytest.mark.parametrize("city", ["Bethlehem", "Victoria", "Hyderabad"])
+def test_cities_shared_by_countries_give_none(city: str) -> None:
+    """A name shared by comparable cities of several countries gives no country."""
+    assert gazetteer.city_country(city) is None
