@@ -116,3 +116,18 @@ def test_cities_with_one_meaning(city: str, country: str) -> None:
 def test_cities_shared_by_countries_give_none(city: str) -> None:
     """A name shared by comparable cities of several countries gives no country."""
     assert gazetteer.city_country(city) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "historical"),
+    [
+        ("Iraq invaded Kuwait in August 1990.", True),
+        ("Serb forces killed thousands of men in Srebrenica decades ago.", True),
+        ("On the anniversary of the war, Israeli jets struck Gaza.", False),  # the strike is today's
+        ("Israeli jets struck Gaza on Tuesday.", False),
+    ],
+)
+def test_history(pipeline: Pipeline, text: str, historical: bool) -> None:
+    """A year in a dated phrase or "decades ago" makes an act history; an anniversary only what it marks."""
+    events = [e for e in _events(pipeline, text) if e.code[:2] in ("18", "19")]
+    assert events and all(e.historical is historical for e in events)

@@ -190,7 +190,8 @@ HISTORICAL = [
     ("Argentina invaded the Falklands in 1982.", "192", True),
     ("Israel occupied the Sinai in 1967.", "192", True),
     ("China criticized Japan decades ago.", "111", True),
-    ("Armenia commemorated the anniversary of the war with Azerbaijan.", "017", True),
+    # Commemorating is an act of today; only what an anniversary marks is history (the guidelines code it so).
+    ("Armenia commemorated the anniversary of the war with Azerbaijan.", "017", False),
     ("Russia attacked Ukraine in 2023.", "190", False),
     ("Armenia attacked Azerbaijan in 2022.", "190", False),  # one year before the article is not history
     ("Ukraine attacked Russia.", "190", False),

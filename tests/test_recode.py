@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from eventwire.ingest import ingest, recode
+from eventwire.model import Article
 from eventwire.pipeline import Pipeline, PipelineConfig
 from eventwire.store import Store
 
@@ -79,3 +80,21 @@ def test_recode_only_a_prefix(stored: Path, pipeline: Pipeline) -> None:
     """`prefix` limits recoding to matching article ids; an unknown prefix recodes nothing."""
     with Store(stored) as store:
         assert recode(store, pipeline, prefix="zzzz").read == 0
+
+
+def test_a_failing_article_is_recorded_and_keeps_its_annotations(stored: Path, pipeline: Pipeline) -> None:
+    """An article the new pipeline fails on is an error row, and its earlier events stay."""
+    before = _events(stored)
+
+    def broken(article: Article, doc: object) -> Article:
+        """A stage that fails on every article."""
+        raise RuntimeError("this stage is broken")
+
+    failing = Pipeline(pipeline.config, stages=(*pipeline.stages, broken))
+    failing._nlp = pipeline.nlp
+    with Store(stored) as store:
+        summary = recode(store, failing)
+        errors = store.failures(level="error")
+    assert (summary.read, summary.failed) == (1, 1)
+    assert any("this stage is broken" in f.reason for f in errors)
+    assert _events(stored) == before

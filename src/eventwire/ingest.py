@@ -171,14 +171,17 @@ def recode(
     started = time.perf_counter()
     for articles in store.stored_articles(prefix, batch_size):
         done: list[Article] = []
+        failed: list[Failure] = []
         for article, result in zip(articles, pipeline.annotate(articles), strict=True):
             summary.read += 1
             if isinstance(result, EventwireError):
-                _fail_recode(summary, article, result)
+                failed.append(_fail_recode(summary, article, result))
                 continue
             _count(summary, result)
             done.append(result)
         store.replace_annotations(done)
+        if failed:
+            store.write(Batch([], [], failed))  # listed by `eventwire errors` like any other failure
         summary.seconds = time.perf_counter() - started
         if progress:
             progress(summary)
@@ -186,11 +189,13 @@ def recode(
     return summary
 
 
-def _fail_recode(summary: IngestSummary, article: Article, error: EventwireError) -> None:
+def _fail_recode(summary: IngestSummary, article: Article, error: EventwireError) -> Failure:
     """A stored article the pipeline now fails on: reported, and its earlier annotations kept."""
     summary.failed += 1
     failure = error.failure()
-    summary.failures.append(replace(failure, reason=f"article {article.id}: {failure.reason}"))
+    failure = replace(failure, reason=f"article {article.id}: {failure.reason}")
+    summary.failures.append(failure)
+    return failure
 
 
 def _count(summary: IngestSummary, article: Article) -> None:

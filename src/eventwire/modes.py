@@ -139,8 +139,11 @@ def future(head: Token) -> bool:
 
 
 def historical(head: Token, sent: SpacySpan, date: dt.date | None) -> bool:
-    """Whether the act is history: dated to a year well before the article, "decades ago", an anniversary."""
-    if AGO.search(sent.text) or ANNIVERSARY.search(sent.text):
+    """Whether the act is history: dated to a year well before the article ("in 1967", "in March 1967"), told as
+    "decades ago", or what an anniversary commemorates ("the anniversary of the 1979 seizure")."""
+    if any(t.lower_ == "ago" and AGO.search(t.head.sent.text) for t in head.subtree):
+        return True
+    if any(ANNIVERSARY.match(a.text) for a in head.ancestors):
         return True
     if date is None:
         return False
@@ -148,7 +151,8 @@ def historical(head: Token, sent: SpacySpan, date: dt.date | None) -> bool:
         if prep.dep_ != "prep":
             continue
         for token in prep.subtree:
-            if YEAR.match(token.text) and token.head.i == prep.i and int(token.text) < date.year - 1:
+            dated = token.head.i == prep.i or token.ent_type_ == "DATE"
+            if YEAR.match(token.text) and dated and int(token.text) < date.year - 1:
                 return True
     return False
 
