@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from eventwire.model import Article, Source
 from eventwire.pipeline import Pipeline
 from eventwire.store import Store
 
@@ -49,3 +51,11 @@ def cli_env() -> dict[str, str]:
 def eventwire_cmd() -> list[str]:
     """The command line that runs eventwire with this interpreter."""
     return [sys.executable, "-m", "eventwire"]
+
+
+def annotated(pipeline: Pipeline, text: str, date: dt.date = dt.date(2024, 1, 10)) -> Article:
+    """A text run through a pipeline as one article published on a date (tests of what is extracted)."""
+    article = Article("a", text, None, date, None, 0, Source("t", "text"))
+    (result,) = pipeline.annotate([article])
+    assert isinstance(result, Article)
+    return result

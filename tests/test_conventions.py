@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from eventwire.model import Article, Source
+from conftest import annotated
 from eventwire.pipeline import Pipeline
 
 
 def _events(pipeline: Pipeline, text: str) -> list[tuple[str, list[str], list[str]]]:
     """(code, source, target) of every event of a text, with the default pipeline."""
-    article = Article("a", text, None, dt.date(2024, 1, 10), None, 0, Source("t", "text"))
-    (result,) = pipeline.annotate([article])
-    assert isinstance(result, Article)
-    return [(e.code, e.source, e.target) for e in result.events]
+    return [(e.code, e.source, e.target) for e in annotated(pipeline, text).events]
 
 
 @pytest.mark.parametrize(

@@ -3,23 +3,19 @@ questions, forecasts, accusations, and political sentences that mention sport wo
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
+from conftest import annotated
 from eventwire import gazetteer
 from eventwire.errors import UsageError
-from eventwire.model import Article, EventMention, Source
+from eventwire.model import EventMention
 from eventwire.pipeline import Pipeline
 from eventwire.store import EventFilter
 
 
 def _events(pipeline: Pipeline, text: str) -> list[EventMention]:
     """The events of a text dated 2024-01-10, with the default pipeline."""
-    article = Article("a", text, None, dt.date(2024, 1, 10), None, 0, Source("t", "text"))
-    (result,) = pipeline.annotate([article])
-    assert isinstance(result, Article)
-    return result.events
+    return annotated(pipeline, text).events
 
 
 def _one(events: list[EventMention], prefix: str) -> EventMention:

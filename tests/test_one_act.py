@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from eventwire.model import Article, Source
+from conftest import annotated
 from eventwire.pipeline import Pipeline
 
 
 def _codes(pipeline: Pipeline, text: str) -> list[str]:
     """The codes of the events of a text (default pipeline, lexicon alone)."""
-    article = Article("a", text, None, dt.date(2024, 1, 10), None, 0, Source("t", "text"))
-    (result,) = pipeline.annotate([article])
-    assert isinstance(result, Article)
-    return [e.code for e in result.events if e.decided_by != "classifier"]
+    return [e.code for e in annotated(pipeline, text).events if e.decided_by != "classifier"]
 
 
 @pytest.mark.parametrize(
