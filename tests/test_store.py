@@ -11,6 +11,7 @@ import pytest
 
 from eventwire.model import Article, Document, Failure, Source
 from eventwire.pipeline import Pipeline
+from eventwire.errors import UsageError
 from eventwire.store import MIGRATIONS, Batch, Store
 
 BODY_A = (
@@ -74,6 +75,9 @@ def test_schema_version_of_read_only_open(tmp_path: Path) -> None:
             "entities": 0,
             "actors": 0,
             "event_mentions": 0,
+            "quotes": 0,
+            "places": 0,
+            "dates": 0,
             "errors": 0,
         }
 
@@ -94,6 +98,9 @@ def test_atomic_block_rolls_back_on_exception(store: Store) -> None:
         "entities": 0,
         "actors": 0,
         "event_mentions": 0,
+        "quotes": 0,
+        "places": 0,
+        "dates": 0,
         "errors": 0,
     }
     with store.atomic():
@@ -118,6 +125,9 @@ def test_write_is_atomic(store: Store, pipeline: Pipeline) -> None:
         "entities": 0,
         "actors": 0,
         "event_mentions": 0,
+        "quotes": 0,
+        "places": 0,
+        "dates": 0,
         "errors": 0,
     }
     assert store.known_ids([article.id]) == set()
@@ -249,8 +259,9 @@ def test_migrations_upgrade_a_version_1_file(tmp_path: Path) -> None:
     )
     con.close()
     with Store(path) as store:
-        assert store.schema_version() == MIGRATIONS[-1].version == 3
+        assert store.schema_version() == MIGRATIONS[-1].version == 4
         assert store.counts()["actors"] == 0
+        assert store.counts()["quotes"] == 0
         assert store.counts()["event_mentions"] == 0
         assert store.counts()["errors"] == 1
 
@@ -270,3 +281,110 @@ def test_actors_round_trip(store: Store) -> None:
     stored = store.get_article(article.id)
     assert stored is not None
     assert stored.actors == article.actors
+
+
+def test_migration_4_keeps_event_rows_of_a_version_3_file(tmp_path: Path) -> None:
+    """Event mentions stored before quotes, places and dates existed read back after the upgrade, their new
+    fields empty."""
+    import duckdb
+
+    from eventwire.model import EventMention, Span
+
+    path = tmp_path / "v3.duckdb"
+    with Store(path) as store:
+        store.con.execute("DELETE FROM schema_migrations WHERE version = 4")
+        store.con.execute("DROP TABLE quotes; DROP TABLE places; DROP TABLE dates")
+        store.con.execute(
+            "DROP INDEX event_mentions_code; ALTER TABLE event_mentions DROP COLUMN date_text; "
+            "ALTER TABLE event_mentions DROP COLUMN place_idx; ALTER TABLE event_mentions DROP COLUMN quote_idx; "
+            "CREATE INDEX event_mentions_code ON event_mentions (code)"
+        )
+    con = duckdb.connect(str(path))
+    con.execute(
+        "INSERT INTO articles (id, text, body_start, n_sentences, n_entities, metadata, ingested_at) "
+        "VALUES ('a1', 'Iran hit Iraq.', 0, 1, 0, '{}', now())"
+    )
+    con.execute(
+        "INSERT INTO event_mentions (article_id, idx, sentence_idx, trigger_start, trigger_end, trigger_text, code, "
+        "root, source, target, source_spans, target_spans, negated, hypothetical, future, historical, confidence, "
+        "decided_by) VALUES ('a1', 0, 0, 5, 8, 'hit', '190', '19', ['IRN'], ['IRQ'], [], [], false, false, false, "
+        "false, 0.9, 'lexicon')"
+    )
+    con.close()
+    with Store(path) as store:
+        assert store.schema_version() == 4
+        stored = store.get_article("a1")
+    assert stored is not None
+    assert stored.events == [EventMention(0, 0, Span(5, 8, "hit"), "190", ["IRN"], ["IRQ"], confidence=0.9)]
+
+
+def test_quotes_places_dates_round_trip(store: Store) -> None:
+    """Quotes, places, dates and the event fields that point at them read back equal."""
+    from eventwire.model import DateMention, EventMention, Place, Quote, Span
+
+    text = 'Putin said on Sunday: "We will strike Kyiv."'
+    article = Article("fedcba9876543210", text, None, None, None, 0, Source("q.txt", "text"))
+    article.quotes = [
+        Quote(0, Span(22, 43, text[22:43]), "direct", Span(0, 5, "Putin"), "RUSGOV", Span(6, 10, "said")),
+        Quote(1, Span(14, 20, text[14:20]), "indirect"),
+    ]
+    article.places = [Place(0, 0, Span(38, 42, "Kyiv"), "event", "Kyiv", 703448, "UKR", 50.45, 30.52, "PPLC")]
+    article.dates = [
+        DateMention(0, 0, Span(14, 20, "Sunday"), "2024-01-07"),
+        DateMention(1, 0, Span(0, 0, ""), None),
+    ]
+    article.events = [
+        EventMention(
+            0,
+            0,
+            Span(31, 37, "strike"),
+            "138",
+            ["RUSGOV"],
+            ["UKR"],
+            future=True,
+            date=dt.date(2024, 1, 7),
+            date_text="on Sunday",
+            place=0,
+            location="Kyiv",
+            quote=0,
+        )
+    ]
+    store.write(Batch([article], [(article.id, article.source)], []))
+    stored = store.get_article(article.id)
+    assert stored is not None
+    assert (stored.quotes, stored.places, stored.dates, stored.events) == (
+        article.quotes,
+        article.places,
+        article.dates,
+        article.events,
+    )
+
+
+def test_quote_filter_by_speaker_kind_and_words(store: Store) -> None:
+    """Quotes are found by speaker code prefix or speaker words, by kind and by words of the quote."""
+    from eventwire.model import Quote, Span
+    from eventwire.store import QuoteFilter
+
+    text = '"No talks," Lavrov said. Blinken said that talks would resume.'
+    article = Article("0a0b0c0d0e0f0a0b", text, None, dt.date(2024, 3, 1), None, 0, Source("q.txt", "text"))
+    article.quotes = [
+        Quote(
+            0, Span(0, 11, '"No talks,"'), "direct", Span(12, 18, "Lavrov"), "RUSGOV", Span(19, 23, "said")
+        ),
+        Quote(
+            1, Span(42, 61, text[42:61]), "indirect", Span(25, 32, "Blinken"), "USAGOV", Span(33, 37, "said")
+        ),
+    ]
+    store.write(Batch([article], [(article.id, article.source)], []))
+
+    def texts(**kw: object) -> list[str]:
+        return [r["text"] for r in store.list_quotes(QuoteFilter(**kw))]  # type: ignore[arg-type]
+
+    assert texts(speaker="RUS") == ['"No talks,"']
+    assert texts(speaker="blinken") == [text[42:61]]
+    assert texts(kind="direct") == ['"No talks,"']
+    assert texts(search="resume") == [text[42:61]]
+    assert texts(speaker="CHN") == []
+    assert texts(since=dt.date(2024, 3, 2)) == []
+    with pytest.raises(UsageError):
+        QuoteFilter(kind="partial").sql()

@@ -104,7 +104,9 @@ class EventMention:
     Mode flags say whether the text asserts it happened; `attributed_to` is the actor code of who reported it.
     The evidence: the trigger, the source and target actor spans, and what decided the code (`decided_by`:
     `lexicon`, `classifier`, or `lexicon+classifier` when the classifier settled a tie) with the `rule` used
-    (a lexicon row as `file:line`, or the classifier's label).
+    (a lexicon row as `file:line`, or the classifier's label). `date` is the event's date (the expression attached
+    to its clause, else the publication date) and `date_text` that expression; `place` indexes `Article.places`
+    where it happened (`location` is that place's name); `quote` indexes the `Article.quotes` it was coded from.
     """
 
     index: int
@@ -125,6 +127,9 @@ class EventMention:
     target_spans: list[Span] = field(default_factory=list)
     decided_by: str = "lexicon"
     rule: str | None = None
+    date_text: str | None = None
+    place: int | None = None
+    quote: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

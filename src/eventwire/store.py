@@ -21,7 +21,19 @@ import pyarrow as pa
 
 from . import ontology
 from .errors import UsageError
-from .model import ActorMention, Article, Entity, EventMention, Failure, Sentence, Source, Span
+from .model import (
+    ActorMention,
+    Article,
+    DateMention,
+    Entity,
+    EventMention,
+    Failure,
+    Place,
+    Quote,
+    Sentence,
+    Source,
+    Span,
+)
 
 LOGGER = logging.getLogger(__name__)
 
@@ -161,6 +173,60 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX event_mentions_code ON event_mentions (code);
         """,
     ),
+    Migration(
+        4,
+        "quotes, places and dates",
+        """
+        -- Older DuckDB releases refuse to alter a table that has an index: drop it for the change.
+        DROP INDEX event_mentions_code;
+        ALTER TABLE event_mentions ADD COLUMN date_text VARCHAR;
+        ALTER TABLE event_mentions ADD COLUMN place_idx INTEGER;
+        ALTER TABLE event_mentions ADD COLUMN quote_idx INTEGER;
+        CREATE INDEX event_mentions_code ON event_mentions (code);
+        CREATE TABLE quotes (
+            article_id VARCHAR NOT NULL,
+            idx INTEGER NOT NULL,
+            kind VARCHAR NOT NULL,
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            text VARCHAR NOT NULL,
+            speaker_start INTEGER,
+            speaker_end INTEGER,
+            speaker_text VARCHAR,
+            speaker_code VARCHAR,
+            cue_start INTEGER,
+            cue_end INTEGER,
+            cue_text VARCHAR,
+            PRIMARY KEY (article_id, idx)
+        );
+        CREATE TABLE places (
+            article_id VARCHAR NOT NULL,
+            idx INTEGER NOT NULL,
+            sentence_idx INTEGER NOT NULL,
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            text VARCHAR NOT NULL,
+            role VARCHAR NOT NULL,
+            name VARCHAR,
+            geonameid BIGINT,
+            country VARCHAR,
+            lat DOUBLE,
+            lon DOUBLE,
+            feature VARCHAR,
+            PRIMARY KEY (article_id, idx)
+        );
+        CREATE TABLE dates (
+            article_id VARCHAR NOT NULL,
+            idx INTEGER NOT NULL,
+            sentence_idx INTEGER NOT NULL,
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            text VARCHAR NOT NULL,
+            value VARCHAR,
+            PRIMARY KEY (article_id, idx)
+        );
+        """,
+    ),
 )
 
 _SPANS = pa.list_(pa.struct([("start_char", pa.int32()), ("end_char", pa.int32()), ("text", pa.string())]))
@@ -261,6 +327,54 @@ _ROW_SCHEMAS: dict[str, pa.Schema] = {
             ("confidence", pa.float64()),
             ("decided_by", pa.string()),
             ("rule", pa.string()),
+            ("date_text", pa.string()),
+            ("place_idx", pa.int32()),
+            ("quote_idx", pa.int32()),
+        ]
+    ),
+    "quotes": pa.schema(
+        [
+            ("article_id", pa.string()),
+            ("idx", pa.int32()),
+            ("kind", pa.string()),
+            ("start_char", pa.int32()),
+            ("end_char", pa.int32()),
+            ("text", pa.string()),
+            ("speaker_start", pa.int32()),
+            ("speaker_end", pa.int32()),
+            ("speaker_text", pa.string()),
+            ("speaker_code", pa.string()),
+            ("cue_start", pa.int32()),
+            ("cue_end", pa.int32()),
+            ("cue_text", pa.string()),
+        ]
+    ),
+    "places": pa.schema(
+        [
+            ("article_id", pa.string()),
+            ("idx", pa.int32()),
+            ("sentence_idx", pa.int32()),
+            ("start_char", pa.int32()),
+            ("end_char", pa.int32()),
+            ("text", pa.string()),
+            ("role", pa.string()),
+            ("name", pa.string()),
+            ("geonameid", pa.int64()),
+            ("country", pa.string()),
+            ("lat", pa.float64()),
+            ("lon", pa.float64()),
+            ("feature", pa.string()),
+        ]
+    ),
+    "dates": pa.schema(
+        [
+            ("article_id", pa.string()),
+            ("idx", pa.int32()),
+            ("sentence_idx", pa.int32()),
+            ("start_char", pa.int32()),
+            ("end_char", pa.int32()),
+            ("text", pa.string()),
+            ("value", pa.string()),
         ]
     ),
 }
@@ -351,10 +465,7 @@ class Store:
         tables = {
             "articles": [_article_row(a, now) for a in batch.articles],
             "sources": [_source_row(i, s, now) for i, s in batch.sources],
-            "sentences": [_sentence_row(a.id, s) for a in batch.articles for s in a.sentences],
-            "entities": [_entity_row(a.id, e) for a in batch.articles for e in a.entities],
-            "actors": [_actor_row(a.id, m) for a in batch.articles for m in a.actors],
-            "event_mentions": [_event_row(a.id, e) for a in batch.articles for e in a.events],
+            **_annotation_rows(batch.articles),
         }
         with self.atomic():
             for name, rows in tables.items():
@@ -364,17 +475,12 @@ class Store:
             self._resolve_failures(tables["sources"], now)
 
     def replace_annotations(self, articles: Sequence[Article]) -> None:
-        """Replace what was extracted from stored articles (sentences, entities, actors, events) in one
-        transaction: a recoded batch is written whole or not at all."""
+        """Replace what was extracted from stored articles (sentences, entities, actors, events, quotes, places,
+        dates) in one transaction: a recoded batch is written whole or not at all."""
         if not articles:
             return
         ids = [a.id for a in articles]
-        tables = {
-            "sentences": [_sentence_row(a.id, s) for a in articles for s in a.sentences],
-            "entities": [_entity_row(a.id, e) for a in articles for e in a.entities],
-            "actors": [_actor_row(a.id, m) for a in articles for m in a.actors],
-            "event_mentions": [_event_row(a.id, e) for a in articles for e in a.events],
-        }
+        tables = _annotation_rows(articles)
         with self.atomic():
             for name, rows in tables.items():
                 self.con.execute(f"DELETE FROM {name} WHERE list_contains(?, article_id)", [ids])
@@ -471,7 +577,7 @@ class Store:
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables."""
         out = {}
-        for table in ("articles", "sources", "sentences", "entities", "actors", "event_mentions", "errors"):
+        for table in ("articles", "sources", *ANNOTATION_TABLES, "errors"):
             row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
             out[table] = int(row[0]) if row else 0
         return out
@@ -562,8 +668,43 @@ class Store:
         article.events = [
             _event(r) for r in self._dicts(EVENT_SELECT + " WHERE article_id = ? ORDER BY idx", [article_id])
         ]
+        article.quotes = [
+            _quote(r) for r in self._dicts(QUOTE_SELECT + " WHERE article_id = ? ORDER BY idx", [article_id])
+        ]
+        article.places = [
+            Place(
+                r["idx"],
+                r["sentence_idx"],
+                Span(r["start_char"], r["end_char"], r["text"]),
+                r["role"],
+                r["name"],
+                r["geonameid"],
+                r["country"],
+                r["lat"],
+                r["lon"],
+                r["feature"],
+            )
+            for r in self._dicts("SELECT * FROM places WHERE article_id = ? ORDER BY idx", [article_id])
+        ]
+        article.dates = [
+            DateMention(i, si, Span(s, e, t), v)
+            for i, si, s, e, t, v in self.con.execute(
+                "SELECT idx, sentence_idx, start_char, end_char, text, value FROM dates WHERE article_id = ? "
+                "ORDER BY idx",
+                [article_id],
+            ).fetchall()
+        ]
         article.warnings = [f.reason for f in self.failures(level="warning", article_id=article_id)]
         return article
+
+    def list_quotes(self, filters: QuoteFilter) -> list[dict[str, Any]]:
+        """Stored quotes matching the filters, newest article first, with the article's title and date."""
+        where, params = filters.sql()
+        return self._dicts(
+            "SELECT q.*, a.title, a.pub_date FROM quotes q JOIN articles a ON a.id = q.article_id "
+            f"WHERE {where} ORDER BY a.pub_date DESC NULLS LAST, q.article_id, q.idx LIMIT ?",
+            [*params, filters.limit],
+        )
 
     def list_events(self, filters: EventFilter) -> list[dict[str, Any]]:
         """Stored event mentions matching the filters, newest article first, with the sentence they came from."""
@@ -621,6 +762,23 @@ class Store:
 def _now() -> dt.datetime:
     """The current time in UTC."""
     return dt.datetime.now(dt.UTC)
+
+
+# The tables filled from an article's annotations, which a recode replaces.
+ANNOTATION_TABLES = ("sentences", "entities", "actors", "event_mentions", "quotes", "places", "dates")
+
+
+def _annotation_rows(articles: Sequence[Article]) -> dict[str, list[dict[str, Any]]]:
+    """The rows of every annotation table for these articles."""
+    return {
+        "sentences": [_sentence_row(a.id, s) for a in articles for s in a.sentences],
+        "entities": [_entity_row(a.id, e) for a in articles for e in a.entities],
+        "actors": [_actor_row(a.id, m) for a in articles for m in a.actors],
+        "event_mentions": [_event_row(a.id, e) for a in articles for e in a.events],
+        "quotes": [_quote_row(a.id, q) for a in articles for q in a.quotes],
+        "places": [_place_row(a.id, p) for a in articles for p in a.places],
+        "dates": [_date_row(a.id, d) for a in articles for d in a.dates],
+    }
 
 
 def _article_row(article: Article, now: dt.datetime) -> dict[str, Any]:
@@ -701,7 +859,7 @@ def _actor_row(article_id: str, actor: ActorMention) -> dict[str, Any]:
 EVENT_SELECT = (
     "SELECT idx, sentence_idx, trigger_start, trigger_end, trigger_text, code, source, target, source_spans, "
     "target_spans, negated, hypothetical, future, historical, attributed_to, event_date, location, confidence, "
-    "decided_by, rule FROM event_mentions"
+    "decided_by, rule, date_text, place_idx, quote_idx FROM event_mentions"
 )
 
 
@@ -761,6 +919,71 @@ _MODE_SQL = {
 MODES = tuple(_MODE_SQL)
 
 
+QUOTE_SELECT = (
+    "SELECT idx, kind, start_char, end_char, text, speaker_start, speaker_end, speaker_text, speaker_code, "
+    "cue_start, cue_end, cue_text FROM quotes"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteFilter:
+    """What `eventwire quotes` asks for: a speaker (actor code prefix, or words of the speaker's mention), a kind,
+    words of the quote, publication dates, an article."""
+
+    speaker: str | None = None
+    kind: str | None = None
+    search: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    article: str | None = None
+    limit: int = 100
+
+    def sql(self) -> tuple[str, list[Any]]:
+        """The WHERE clause and its parameters (always parameterised)."""
+        clauses: list[str] = ["TRUE"]
+        params: list[Any] = []
+        if self.speaker:
+            clauses.append("(starts_with(q.speaker_code, ?) OR q.speaker_text ILIKE ?)")
+            params += [self.speaker.upper(), f"%{self.speaker}%"]
+        if self.kind:
+            if self.kind not in ("direct", "indirect"):
+                raise UsageError(f"unknown quote kind {self.kind!r}; one of direct, indirect")
+            clauses.append("q.kind = ?")
+            params.append(self.kind)
+        if self.search:
+            clauses.append("q.text ILIKE ?")
+            params.append(f"%{self.search}%")
+        if self.since:
+            clauses.append("a.pub_date >= ?")
+            params.append(self.since)
+        if self.until:
+            clauses.append("a.pub_date <= ?")
+            params.append(self.until)
+        if self.article:
+            clauses.append("starts_with(q.article_id, ?)")
+            params.append(self.article)
+        return " AND ".join(clauses), params
+
+
+def _quote(row: dict[str, Any]) -> Quote:
+    """A quote from a row of `quotes`."""
+    return Quote(
+        row["idx"],
+        Span(row["start_char"], row["end_char"], row["text"]),
+        row["kind"],
+        _maybe_span(row, "speaker"),
+        row["speaker_code"],
+        _maybe_span(row, "cue"),
+    )
+
+
+def _maybe_span(row: dict[str, Any], prefix: str) -> Span | None:
+    """A span stored as three prefixed columns, or None when missing."""
+    if row[f"{prefix}_start"] is None:
+        return None
+    return Span(row[f"{prefix}_start"], row[f"{prefix}_end"], row[f"{prefix}_text"])
+
+
 def _event_row(article_id: str, event: EventMention) -> dict[str, Any]:
     """An event mention as a row of `event_mentions`, with its PLOVER and Goldstein values from the codebook."""
     entry = ontology.cameo_codes().get(event.code)
@@ -792,6 +1015,65 @@ def _event_row(article_id: str, event: EventMention) -> dict[str, Any]:
         "confidence": event.confidence,
         "decided_by": event.decided_by,
         "rule": event.rule,
+        "date_text": event.date_text,
+        "place_idx": event.place,
+        "quote_idx": event.quote,
+    }
+
+
+def _quote_row(article_id: str, quote: Quote) -> dict[str, Any]:
+    """A quote as a row of `quotes`; a missing speaker or cue leaves its columns NULL."""
+    return {
+        "article_id": article_id,
+        "idx": quote.index,
+        "kind": quote.kind,
+        "start_char": quote.span.start,
+        "end_char": quote.span.end,
+        "text": quote.span.text,
+        **_optional_span("speaker", quote.speaker),
+        "speaker_code": quote.speaker_code,
+        **_optional_span("cue", quote.cue),
+    }
+
+
+def _optional_span(prefix: str, span: Span | None) -> dict[str, Any]:
+    """A span that may be missing as three prefixed columns."""
+    return {
+        f"{prefix}_start": span.start if span else None,
+        f"{prefix}_end": span.end if span else None,
+        f"{prefix}_text": span.text if span else None,
+    }
+
+
+def _place_row(article_id: str, place: Place) -> dict[str, Any]:
+    """A toponym as a row of `places`."""
+    return {
+        "article_id": article_id,
+        "idx": place.index,
+        "sentence_idx": place.sentence,
+        "start_char": place.span.start,
+        "end_char": place.span.end,
+        "text": place.span.text,
+        "role": place.role,
+        "name": place.name,
+        "geonameid": place.geonameid,
+        "country": place.country,
+        "lat": place.lat,
+        "lon": place.lon,
+        "feature": place.feature,
+    }
+
+
+def _date_row(article_id: str, date: DateMention) -> dict[str, Any]:
+    """A date expression as a row of `dates`."""
+    return {
+        "article_id": article_id,
+        "idx": date.index,
+        "sentence_idx": date.sentence,
+        "start_char": date.span.start,
+        "end_char": date.span.end,
+        "text": date.span.text,
+        "value": date.value,
     }
 
 
@@ -826,4 +1108,7 @@ def _event(row: dict[str, Any]) -> EventMention:
         target_spans=[_span(s) for s in row["target_spans"]],
         decided_by=row["decided_by"],
         rule=row["rule"],
+        date_text=row["date_text"],
+        place=row["place_idx"],
+        quote=row["quote_idx"],
     )
