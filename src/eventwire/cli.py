@@ -29,7 +29,7 @@ from .nlp import DEFAULT_MODEL
 from .pipeline import Pipeline, PipelineConfig
 from .readers import DEFAULT_MAX_CHARS, FORMATS, ReadOptions, check_paths, read
 from .serialize import to_dict, to_json
-from .store import DEFAULT_DB, MODES, EventFilter, Store
+from .store import DEFAULT_DB, MODES, EventFilter, QuoteFilter, Store
 
 EXAMPLE = "seed-article.txt"
 
@@ -303,7 +303,8 @@ def articles_command(
 @db_option
 @json_option
 def show_command(article_id: str, db: Path, as_json: bool) -> None:
-    """Show one stored article: its sources, sentences, entities, actors and events (an id prefix is enough)."""
+    """Show one stored article: sources, sentences, entities, actors, events, quotes, places and dates (an id
+    prefix is enough)."""
     with _usage_errors(), Store(db, read_only=True) as store:
         article = _find_article(store, article_id)
         sources = store.sources(article.id)
@@ -364,6 +365,7 @@ def events_command(
     # is in the JSON output and in `eventwire show`).
     for name in ("date", "source", "code", "target"):
         table.add_column(name, no_wrap=True)
+    table.add_column("where")
     table.add_column("modes")
     table.add_column("trigger", min_width=12)
     table.add_column("article", no_wrap=True)
@@ -373,12 +375,71 @@ def events_command(
             " ".join(row["source"]) or "–",
             row["code"],
             " ".join(row["target"]) or "–",
+            row["location"] or "",
             ", ".join(
                 [m for m in ("negated", "hypothetical", "future", "historical") if row[m]]
                 + ([f"by {row['attributed_to']}"] if row["attributed_to"] else [])
             ),
             Text(row["trigger_text"]),
             f"{row['article_id'][:8]}#{row['sentence_idx']}",
+        )
+    out.print(table)
+
+
+@cli.command("quotes")
+@db_option
+@click.option(
+    "--speaker", help="Speaker's actor code or prefix (RUSGOV, RUS), or words of how the text names them."
+)
+@click.option(
+    "--kind", type=click.Choice(["direct", "indirect"]), help="Only direct or only indirect speech."
+)
+@click.option("--search", help="Only quotes containing these words (case-insensitive).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Published on or after (YYYY-MM-DD).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Published on or before (YYYY-MM-DD).")
+@click.option("--article", help="Only quotes of this article (an id prefix is enough).")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1))
+@json_option
+def quotes_command(
+    db: Path,
+    speaker: str | None,
+    kind: str | None,
+    search: str | None,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    article: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """List stored quotes, newest article first: who said what, direct or reported."""
+    query = QuoteFilter(
+        speaker=speaker,
+        kind=kind,
+        search=search,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        article=article,
+        limit=limit,
+    )
+    with _usage_errors(), Store(db, read_only=True) as store:
+        rows = store.list_quotes(query)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, default=str, ensure_ascii=False))
+        return
+    table = Table(title="quotes")
+    for name in ("date", "speaker", "code", "kind"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("quote", min_width=20)
+    table.add_column("article", no_wrap=True)
+    for row in rows:
+        table.add_row(
+            str(row["pub_date"] or "unknown"),
+            row["speaker_text"] or "–",
+            row["speaker_code"] or "",
+            row["kind"],
+            Text(row["text"]),
+            f"{row['article_id'][:8]}",
         )
     out.print(table)
 
@@ -746,11 +807,59 @@ def _print_article(article: Article, sources: list[str]) -> None:
         out.print(table)
     if article.events:
         _print_events(article)
+    if article.quotes:
+        _print_quotes(article)
+    if article.places:
+        table = Table("sentence", "text", "role", "place", "country", "geonames", "lat, lon", title="places")
+        for place in article.places:
+            table.add_row(
+                str(place.sentence),
+                place.span.text,
+                place.role,
+                place.name or "",
+                place.country or "",
+                f"{place.geonameid or ''} {place.feature or ''}".strip(),
+                f"{place.lat:.2f}, {place.lon:.2f}"
+                if place.lat is not None and place.lon is not None
+                else "",
+            )
+        out.print(table)
+    if article.dates:
+        table = Table("sentence", "text", "value", title="dates")
+        for date in article.dates:
+            table.add_row(str(date.sentence), date.span.text, date.value or Text("vague", style="dim"))
+        out.print(table)
+
+
+def _print_quotes(article: Article) -> None:
+    """The article's quotes as a table: who said it (and the code resolved), the cue and the words."""
+    table = Table("kind", "speaker", "code", "cue", "quote", title="quotes")
+    for quote in article.quotes:
+        table.add_row(
+            quote.kind,
+            quote.speaker.text if quote.speaker else "–",
+            quote.speaker_code or "",
+            quote.cue.text if quote.cue else "",
+            Text(quote.span.text),
+        )
+    out.print(table)
 
 
 def _print_events(article: Article) -> None:
-    """The article's event mentions as a table: who, what, whom, modes, trigger and what decided the code."""
-    table = Table("sentence", "source", "code", "target", "event", "modes", "trigger", "by", title="events")
+    """The article's event mentions as a table: who, what, whom, when, where, modes, trigger and what decided."""
+    table = Table(
+        "sentence",
+        "source",
+        "code",
+        "target",
+        "event",
+        "date",
+        "where",
+        "modes",
+        "trigger",
+        "by",
+        title="events",
+    )
     for event in article.events:
         modes = [m for m in ("negated", "hypothetical", "future", "historical") if getattr(event, m)]
         if event.attributed_to:
@@ -761,6 +870,8 @@ def _print_events(article: Article) -> None:
             event.code,
             " ".join(event.target) or "–",
             ontology.lookup(event.code).name,
+            str(event.date or "unknown"),
+            event.location or "",
             ", ".join(modes),
             Text(event.trigger.text),
             event.decided_by,
