@@ -20,6 +20,7 @@ def record(article: Article, event: EventMention) -> dict[str, Any]:
     return {
         "id": f"{article.id}-{event.index}",
         "date": event.date.isoformat() if event.date else None,
+        "date_text": event.date_text,
         "actor": event.source,
         "recipient": event.target,
         "event": entry.plover_type if entry else None,
@@ -37,7 +38,7 @@ def record(article: Article, event: EventMention) -> dict[str, Any]:
             "historical": event.historical,
         },
         "attributed_to": event.attributed_to,
-        "location": event.location,
+        "location": _location(article, event),
         "confidence": event.confidence,
         "evidence": {
             "article": article.id,
@@ -51,7 +52,37 @@ def record(article: Article, event: EventMention) -> dict[str, Any]:
             "recipient_spans": [_span(s) for s in event.target_spans],
             "decided_by": event.decided_by,
             "rule": event.rule,
+            "quote": _quote(article, event.quote),
         },
+    }
+
+
+def _location(article: Article, event: EventMention) -> dict[str, Any] | None:
+    """Where the event happened: the geocoded place with the span that names it, or None when not said."""
+    if event.place is None or event.place >= len(article.places):
+        return {"name": event.location} if event.location else None
+    place = article.places[event.place]
+    return {
+        "name": place.name,
+        "country": place.country,
+        "geonameid": place.geonameid,
+        "lat": place.lat,
+        "lon": place.lon,
+        "feature": place.feature,
+        "span": _span(place.span),
+    }
+
+
+def _quote(article: Article, index: int | None) -> dict[str, Any] | None:
+    """The quote an event was coded from: who said it, and the quoted words' span."""
+    if index is None or index >= len(article.quotes):
+        return None
+    quote = article.quotes[index]
+    return {
+        "kind": quote.kind,
+        "speaker": quote.speaker.text if quote.speaker else None,
+        "speaker_code": quote.speaker_code,
+        "span": _span(quote.span),
     }
 
 
