@@ -11,6 +11,10 @@ import functools
 from dataclasses import dataclass
 from importlib import resources
 
+# Codes whose two sides play the same part: "A met B" and "B met A" report one act (consult, meet, negotiate,
+# mediate, sign a formal agreement).
+SYMMETRIC_CODES = frozenset({"040", "041", "044", "046", "057"})
+
 QUAD_CLASSES = {
     1: "verbal cooperation",
     2: "material cooperation",

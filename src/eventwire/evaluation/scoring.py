@@ -11,20 +11,19 @@ dates) match when they overlap; entities must match exactly, with labels mapped 
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .. import ontology
+from ..geo import haversine_km
 from ..model import Article, EventMention
 from .codes import normalise_actor
 from .gold import GoldEvent, GoldItem
 
 # Events whose sides play the same part whatever the syntax (meetings, calls, talks, signing): who met whom is a
 # matter of phrasing. Other codes keep their direction (eval/GUIDELINES.md, section 4).
-SYMMETRIC_CODES = frozenset({"040", "041", "044", "046", "057"})
 # Codes the guidelines allow as joint acts ("A and B agreed", "exchanged fire"): several sources and no target.
 JOINT_CODES = frozenset(
     {"019", "032", "036", "037", "0311", "054", "061", "062", "0871", "145", "190", "193", "194"}
@@ -219,7 +218,7 @@ def _symmetric(code: str) -> bool:
         canonical = ontology.normalise_code(code)
     except ValueError:
         return False
-    return canonical in SYMMETRIC_CODES
+    return canonical in ontology.SYMMETRIC_CODES
 
 
 def event_key(level: str, code: str, source: Sequence[str], target: Sequence[str]) -> Hashable:
@@ -532,11 +531,3 @@ def _score_entities(item: GoldItem, article: Article, scores: Scores) -> list[Mi
     errors = [Mismatch(item.id, "entity", f"{text[s:e]} {lab}", "-") for (s, e, lab) in gold - predicted]
     errors += [Mismatch(item.id, "entity", "-", f"{text[s:e]} {lab}") for (s, e, lab) in predicted - gold]
     return errors
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance between two points in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(a))

@@ -1,0 +1,279 @@
+"""From mentions to events: mentions that report the same real-world event become one event.
+
+A coded sentence is a *mention*. Mentions match when their CAMEO codes share a root (or, stricter, one code is the
+other or its parent), their actors agree (order-insensitive for symmetric events such as consult and meet; compound
+actors as sets; a less specific code such as `RUS` agrees with `RUSGOV`), their dates lie within a window, and
+their places, when both are known, lie close. A mention joins the best matching event, else starts one; an event's
+id comes from its first mention and never changes afterwards, so adding articles updates events in place.
+
+Everything here is pure: the store loads the mentions and candidate events and writes the result back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from . import ontology
+from .geo import haversine_km
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRule:
+    """When two mentions report the same event; every threshold is a setting (see docs/events-and-mentions.md)."""
+
+    window_days: int = 1
+    max_km: float = 100.0
+    codes: Literal["root", "family"] = "root"
+    # A mention that names one side only (the article said who, not to whom) may join an event that names both.
+    partial_sides: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A coded sentence as clustering sees it: code, the two sides, when, where, how sure, and from which outlet."""
+
+    article_id: str
+    idx: int
+    code: str
+    source: tuple[str, ...]
+    target: tuple[str, ...]
+    date: dt.date | None
+    confidence: float = 1.0
+    place: Place | None = None
+    outlet: str | None = None
+    # The near-duplicate group of the article (its own id when it has no copies): copies are one source.
+    copy_of: str | None = None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """Which mention this is: article and index."""
+        return (self.article_id, self.idx)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a mention happened, as far as matching needs: a GeoNames id, a country, coordinates."""
+
+    geonameid: int | None
+    country: str | None
+    lat: float | None
+    lon: float | None
+    # A country or first-level region locates less precisely than a city: only its country is compared.
+    broad: bool = False
+
+
+@dataclass(slots=True)
+class Event:
+    """Mentions of one real-world event, and what they say about it together."""
+
+    id: str
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def code(self) -> str:
+        """The code most mentions give; among equals the most specific, then the most confident."""
+        counts = Counter(m.code for m in self.mentions)
+        best = max(self.mentions, key=lambda m: (counts[m.code], len(m.code), m.confidence, _neg_key(m.key)))
+        return best.code
+
+    @property
+    def source(self) -> tuple[str, ...]:
+        """The source side most mentions give, preferring mentions that name it."""
+        return _most_common_side(_oriented(m)[0] for m in self.mentions)
+
+    @property
+    def target(self) -> tuple[str, ...]:
+        """The target side most mentions give, preferring mentions that name it."""
+        return _most_common_side(_oriented(m)[1] for m in self.mentions)
+
+    @property
+    def date(self) -> dt.date | None:
+        """The date most mentions give; among equals the earliest."""
+        dates = Counter(m.date for m in self.mentions if m.date is not None)
+        if not dates:
+            return None
+        return min(dates, key=lambda d: (-dates[d], d))
+
+    @property
+    def place(self) -> Place | None:
+        """The place most mentions give, a precise one before a broad one."""
+        places = Counter(m.place for m in self.mentions if m.place is not None)
+        if not places:
+            return None
+        return max(places, key=lambda p: (places[p], not p.broad, -(p.geonameid or 0)))
+
+    @property
+    def articles(self) -> set[str]:
+        """The articles that mention the event."""
+        return {m.article_id for m in self.mentions}
+
+    @property
+    def sources(self) -> set[str]:
+        """The independent sources: distinct outlets; an article of unknown outlet counts on its own, and copies of
+        one story count once."""
+        return {m.outlet or f"article:{m.copy_of or m.article_id}" for m in self.mentions}
+
+    @property
+    def confidence(self) -> float:
+        """Noisy-or of the best mention per independent source: several outlets reporting it make it surer, one
+        outlet repeating itself does not."""
+        best: dict[str, float] = {}
+        for m in self.mentions:
+            source = m.outlet or f"article:{m.copy_of or m.article_id}"
+            best[source] = max(best.get(source, 0.0), m.confidence)
+        return 1 - math.prod(1 - c for c in best.values())
+
+
+def event_id(mention: Mention) -> str:
+    """The id of the event a mention starts: stable, from the mention's identity."""
+    digest = hashlib.sha1(f"{mention.article_id}\x1f{mention.idx}".encode()).hexdigest()
+    return f"ev{digest[:16]}"
+
+
+def symmetric(code: str) -> bool:
+    """Whether the event's two sides play the same part (consult, meet, negotiate, sign an agreement)."""
+    return code in ontology.SYMMETRIC_CODES
+
+
+def _oriented(mention: Mention) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A mention's sides; those of a symmetric act in one canonical order (a named side first, then sorted), so
+    that "A met B" and "B met A" count as the same pair."""
+    pair = (mention.source, mention.target)
+    if not symmetric(mention.code):
+        return pair
+    return min(pair, (mention.target, mention.source), key=lambda p: (not p[0], not p[1], p))
+
+
+def codes_match(a: str, b: str, rule: MatchRule) -> bool:
+    """Same root; with `codes="family"` also one code the other's ancestor (or equal)."""
+    if rule.codes == "family":
+        return a.startswith(b) or b.startswith(a)
+    return ontology.root(a) == ontology.root(b)
+
+
+def actors_agree(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Two sides agree when each actor of one has a counterpart in the other, one code the other's prefix."""
+    return all(any(_same_actor(x, y) for y in b) for x in a) and all(
+        any(_same_actor(y, x) for x in a) for y in b
+    )
+
+
+def _same_actor(a: str, b: str) -> bool:
+    """One actor code the other or a more specific form of it (RUS and RUSGOV)."""
+    return a.startswith(b) or b.startswith(a)
+
+
+def sides_match(mention: Mention, event: Event, rule: MatchRule) -> bool:
+    """Whether a mention's actors agree with an event's, in either order for symmetric codes."""
+    pairs = [(mention.source, mention.target)]
+    if symmetric(mention.code):
+        pairs.append((mention.target, mention.source))
+    return any(_sides_agree(s, t, event.source, event.target, rule) for s, t in pairs)
+
+
+def _sides_agree(
+    source: Sequence[str],
+    target: Sequence[str],
+    e_source: Sequence[str],
+    e_target: Sequence[str],
+    rule: MatchRule,
+) -> bool:
+    """Both sides agree; with partial sides allowed, a side one of them leaves empty agrees with anything, as long
+    as one named side is shared."""
+    shared = 0
+    for mine, theirs in ((source, e_source), (target, e_target)):
+        if mine and theirs:
+            if not actors_agree(mine, theirs):
+                return False
+            shared += 1
+        elif (mine or theirs) and not rule.partial_sides:
+            return False
+    return shared > 0
+
+
+def dates_match(a: dt.date | None, b: dt.date | None, rule: MatchRule) -> bool:
+    """Within the window; an unknown date matches any."""
+    return a is None or b is None or abs((a - b).days) <= rule.window_days
+
+
+def places_match(a: Place | None, b: Place | None, rule: MatchRule) -> bool:
+    """Close enough, or not both known: the same GeoNames id, the same country when one is broad, else within
+    `max_km`."""
+    if a is None or b is None:
+        return True
+    if a.geonameid is not None and a.geonameid == b.geonameid:
+        return True
+    if a.broad or b.broad or None in (a.lat, a.lon, b.lat, b.lon):
+        return a.country is None or b.country is None or a.country == b.country
+    assert a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None
+    return haversine_km(a.lat, a.lon, b.lat, b.lon) <= rule.max_km
+
+
+def matches(mention: Mention, event: Event, rule: MatchRule) -> bool:
+    """Whether a mention reports the event: code, actors, date and place all agree."""
+    return (
+        codes_match(mention.code, event.code, rule)
+        and dates_match(mention.date, event.date, rule)
+        and places_match(mention.place, event.place, rule)
+        and sides_match(mention, event, rule)
+    )
+
+
+def cluster(
+    mentions: Iterable[Mention], events: Iterable[Event] = (), rule: MatchRule | None = None
+) -> list[Event]:
+    """Assign mentions to the given events or to new ones; the events touched (new or grown), in id order.
+
+    Mentions are taken in (date, article, index) order, so the result does not depend on input order.
+    """
+    rule = rule or MatchRule()
+    pool: dict[str, list[Event]] = {}
+    for event in events:
+        pool.setdefault(ontology.root(event.code), []).append(event)
+    touched: dict[str, Event] = {}
+    for mention in sorted(mentions, key=_order):
+        candidates = [e for e in pool.get(ontology.root(mention.code), []) if matches(mention, e, rule)]
+        if candidates:
+            event = max(candidates, key=lambda e: _affinity(mention, e))
+        else:
+            event = Event(event_id(mention))
+            pool.setdefault(ontology.root(mention.code), []).append(event)
+        event.mentions.append(mention)
+        touched[event.id] = event
+    return [touched[k] for k in sorted(touched)]
+
+
+def _affinity(mention: Mention, event: Event) -> tuple[int, int, int, str]:
+    """How well a mention fits an event: same code, both sides named alike, nearest date; ties by id."""
+    distance = abs((mention.date - event.date).days) if mention.date and event.date else 0
+    named = int(bool(mention.source) == bool(event.source)) + int(bool(mention.target) == bool(event.target))
+    return (int(mention.code == event.code), named, -distance, _neg_id(event.id))
+
+
+def _neg_id(text: str) -> str:
+    """A key under which the smaller id wins a max()."""
+    return "".join(chr(0x10FFFF - ord(c)) for c in text)
+
+
+def _neg_key(key: tuple[str, int]) -> tuple[str, int]:
+    """A mention key under which the earlier mention wins a max()."""
+    return (_neg_id(key[0]), -key[1])
+
+
+def _order(mention: Mention) -> tuple[dt.date, str, int]:
+    """Clustering order: by date (unknown last), article, index."""
+    return (mention.date or dt.date.max, mention.article_id, mention.idx)
+
+
+def _most_common_side(sides: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
+    """The most frequent non-empty side (as a set), the most specific among equals; empty when none is named."""
+    counts = Counter(tuple(sorted(set(s))) for s in sides if s)
+    if not counts:
+        return ()
+    return max(counts, key=lambda s: (counts[s], sum(map(len, s)), _neg_id("".join(s))))

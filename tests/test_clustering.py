@@ -1,0 +1,167 @@
+"""Mentions to events: which mentions report the same real-world event, and what the event then says."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from eventwire.clustering import Event, MatchRule, Mention, Place, actors_agree, cluster, event_id
+
+DAY = dt.date(2023, 12, 10)
+KYIV = Place(703448, "UKR", 50.45, 30.52)
+LVIV = Place(702550, "UKR", 49.84, 24.02)
+UKRAINE = Place(690791, "UKR", 49.0, 32.0, broad=True)
+
+
+def mention(
+    article: str,
+    idx: int,
+    code: str,
+    source: tuple[str, ...],
+    target: tuple[str, ...],
+    date: dt.date | None = DAY,
+    **kw: object,
+) -> Mention:
+    """A mention with the defaults most tests share."""
+    return Mention(article, idx, code, source, target, date, **kw)  # type: ignore[arg-type]
+
+
+def groups(events: list[Event]) -> set[frozenset[tuple[str, int]]]:
+    """The events as sets of mention keys, order-free."""
+    return {frozenset(m.key for m in e.mentions) for e in events}
+
+
+def test_one_call_reported_five_ways_is_one_event() -> None:
+    """A phone call told with sides swapped, with one side missing, and with a less specific code is one event."""
+    events = cluster(
+        [
+            mention("a", 0, "040", ("ISRGOV",), ("RUSGOV",)),
+            mention("a", 3, "040", ("RUSGOV",), ("ISRGOV",)),
+            mention("a", 5, "040", ("ISRGOV",), ()),
+            mention("a", 7, "041", ("ISR",), ("RUS",)),
+            mention("a", 9, "040", ("RUSGOV",), ("ISRGOV",), date=DAY + dt.timedelta(days=1)),
+        ]
+    )
+    assert len(events) == 1
+    (event,) = events
+    assert (event.code, event.source, event.target, event.date) == ("040", ("ISRGOV",), ("RUSGOV",), DAY)
+    assert len(event.mentions) == 5 and event.articles == {"a"}
+
+
+def test_different_acts_and_directions_stay_apart() -> None:
+    """Criticism in each direction is two events (not symmetric); a criticism and an attack are two more."""
+    events = cluster(
+        [
+            mention("a", 0, "111", ("ISRGOV",), ("RUSGOV",)),
+            mention("a", 1, "111", ("RUSGOV",), ("ISRGOV",)),
+            mention("a", 2, "190", ("ISRGOV",), ("RUSGOV",)),
+            mention("b", 0, "112", ("ISRGOV",), ("RUSGOV",)),
+        ]
+    )
+    assert groups(events) == {
+        frozenset({("a", 0), ("b", 0)}),
+        frozenset({("a", 1)}),
+        frozenset({("a", 2)}),
+    }
+
+
+def test_family_rule_is_stricter_than_root() -> None:
+    """Under the family rule an accusation (112) is not a criticism (111); its parent (11) would be."""
+    pair = [mention("a", 0, "111", ("ISR",), ("RUS",)), mention("b", 0, "112", ("ISR",), ("RUS",))]
+    assert len(cluster(pair, rule=MatchRule(codes="family"))) == 2
+    parent = [mention("a", 0, "111", ("ISR",), ("RUS",)), mention("b", 0, "11", ("ISR",), ("RUS",))]
+    assert len(cluster(parent, rule=MatchRule(codes="family"))) == 1
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "agree"),
+    [
+        (["RUS"], ["RUSGOV"], True),
+        (["RUSGOV"], ["RUSMIL"], False),
+        (["USA", "GBR"], ["GBRGOV", "USAGOV"], True),
+        (["USA", "GBR"], ["USA"], False),
+        (["IGOUNO"], ["IGO"], True),
+    ],
+)
+def test_actors_agree(a: list[str], b: list[str], agree: bool) -> None:
+    """Sides agree as sets, a code agreeing with a more specific form of it and nothing else."""
+    assert actors_agree(a, b) is agree
+
+
+def test_dates_outside_the_window_are_two_events() -> None:
+    """Two days apart is two events by default; a wider window joins them."""
+    pair = [
+        mention("a", 0, "190", ("RUSMIL",), ("UKR",)),
+        mention("b", 0, "190", ("RUSMIL",), ("UKR",), date=DAY + dt.timedelta(days=2)),
+    ]
+    assert len(cluster(pair)) == 2
+    assert len(cluster(pair, rule=MatchRule(window_days=2))) == 1
+
+
+def test_places_far_apart_are_two_events() -> None:
+    """Shelling in Kyiv and in Lviv the same day are two events; Kyiv and "Ukraine", or an unknown place, agree."""
+    far = [
+        mention("a", 0, "195", ("RUSMIL",), ("UKR",), place=KYIV),
+        mention("b", 0, "195", ("RUSMIL",), ("UKR",), place=LVIV),
+    ]
+    assert len(cluster(far)) == 2
+    near = [
+        mention("a", 0, "195", ("RUSMIL",), ("UKR",), place=KYIV),
+        mention("b", 0, "195", ("RUSMIL",), ("UKR",), place=UKRAINE),
+        mention("c", 0, "195", ("RUSMIL",), ("UKR",)),
+    ]
+    assert len(cluster(near)) == 1
+
+
+def test_partial_sides() -> None:
+    """A mention naming one side joins an event naming both, unless the rule forbids it; two mentions that share
+    no named side never match."""
+    pair = [mention("a", 0, "173", ("INDCOP",), ("INDOPP",)), mention("b", 0, "173", ("INDCOP",), ())]
+    assert len(cluster(pair)) == 1
+    assert len(cluster(pair, rule=MatchRule(partial_sides=False))) == 2
+    disjoint = [mention("a", 0, "173", ("INDCOP",), ()), mention("b", 0, "173", (), ("INDOPP",))]
+    assert len(cluster(disjoint)) == 2
+
+
+def test_ids_are_stable_and_order_free() -> None:
+    """The same mentions give the same events in any input order, and adding them in two steps gives what one
+    step gives: existing events keep their ids."""
+    mentions = [
+        mention(f"art{i % 4}", i, code, src, tgt, date=DAY + dt.timedelta(days=i % 3))
+        for i, (code, src, tgt) in enumerate(
+            [("040", ("ISRGOV",), ("RUSGOV",)), ("190", ("RUSMIL",), ("UKR",)), ("111", ("ISR",), ("IRN",))]
+            * 6
+        )
+    ]
+    once = cluster(mentions)
+    shuffled = mentions[:]
+    random.Random(7).shuffle(shuffled)
+    assert [(e.id, groups([e])) for e in cluster(shuffled)] == [(e.id, groups([e])) for e in once]
+    first, later = mentions[:9], mentions[9:]
+    step = cluster(first)
+    grown = cluster(later, step)
+    final = {e.id: e for e in step} | {e.id: e for e in grown}
+    assert groups(list(final.values())) == groups(once)
+    assert set(final) == {e.id for e in once}
+    assert all(e.id == event_id(min(e.mentions, key=lambda m: (m.date, m.article_id, m.idx))) for e in once)
+
+
+def test_sources_and_confidence() -> None:
+    """Outlets count once each, copies of one story once, articles of unknown outlet each on their own; confidence
+    combines the best mention of each independent source."""
+    events = cluster(
+        [
+            mention("a", 0, "190", ("RUSMIL",), ("UKR",), confidence=0.5, outlet="afp.com"),
+            mention("a", 1, "190", ("RUSMIL",), ("UKR",), confidence=0.9, outlet="afp.com"),
+            mention("b", 0, "190", ("RUSMIL",), ("UKR",), confidence=0.5, outlet="afp.com"),
+            mention("c", 0, "190", ("RUSMIL",), ("UKR",), confidence=0.5, copy_of="d"),
+            mention("d", 0, "190", ("RUSMIL",), ("UKR",), confidence=0.5, copy_of="d"),
+            mention("e", 0, "190", ("RUSMIL",), ("UKR",), confidence=0.5, outlet="xinhua"),
+        ]
+    )
+    (event,) = events
+    assert event.articles == {"a", "b", "c", "d", "e"}
+    assert event.sources == {"afp.com", "article:d", "xinhua"}
+    assert event.confidence == pytest.approx(1 - 0.1 * 0.5 * 0.5)
