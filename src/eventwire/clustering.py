@@ -12,6 +12,7 @@ Everything here is pure: the store loads the mentions and candidate events and w
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import math
 from collections import Counter
@@ -68,45 +69,61 @@ class Place:
     broad: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What an event's mentions say together: the code, sides, date and place most of them give."""
+
+    code: str
+    source: tuple[str, ...]
+    target: tuple[str, ...]
+    date: dt.date | None
+    place: Place | None
+
+
 @dataclass(slots=True)
 class Event:
     """Mentions of one real-world event, and what they say about it together."""
 
     id: str
     mentions: list[Mention] = field(default_factory=list)
+    _summary: Summary | None = None
+
+    def add(self, mention: Mention) -> None:
+        """Add a mention; the summary is worked out again when next asked for."""
+        self.mentions.append(mention)
+        self._summary = None
+
+    @property
+    def summary(self) -> Summary:
+        """The event's code, sides, date and place, computed once per change of its mentions."""
+        if self._summary is None:
+            self._summary = _summarise(self.mentions)
+        return self._summary
 
     @property
     def code(self) -> str:
         """The code most mentions give; among equals the most specific, then the most confident."""
-        counts = Counter(m.code for m in self.mentions)
-        best = max(self.mentions, key=lambda m: (counts[m.code], len(m.code), m.confidence, _neg_key(m.key)))
-        return best.code
+        return self.summary.code
 
     @property
     def source(self) -> tuple[str, ...]:
         """The source side most mentions give, preferring mentions that name it."""
-        return _most_common_side(_oriented(m)[0] for m in self.mentions)
+        return self.summary.source
 
     @property
     def target(self) -> tuple[str, ...]:
         """The target side most mentions give, preferring mentions that name it."""
-        return _most_common_side(_oriented(m)[1] for m in self.mentions)
+        return self.summary.target
 
     @property
     def date(self) -> dt.date | None:
         """The date most mentions give; among equals the earliest."""
-        dates = Counter(m.date for m in self.mentions if m.date is not None)
-        if not dates:
-            return None
-        return min(dates, key=lambda d: (-dates[d], d))
+        return self.summary.date
 
     @property
     def place(self) -> Place | None:
         """The place most mentions give, a precise one before a broad one."""
-        places = Counter(m.place for m in self.mentions if m.place is not None)
-        if not places:
-            return None
-        return max(places, key=lambda p: (places[p], not p.broad, -(p.geonameid or 0)))
+        return self.summary.place
 
     @property
     def articles(self) -> set[str]:
@@ -130,6 +147,22 @@ class Event:
         return 1 - math.prod(1 - c for c in best.values())
 
 
+def _summarise(mentions: Sequence[Mention]) -> Summary:
+    """The code, sides, date and place most mentions give (ties broken so that the result is deterministic)."""
+    codes = Counter(m.code for m in mentions)
+    best = max(mentions, key=lambda m: (codes[m.code], len(m.code), m.confidence, _neg_key(m.key)))
+    dates = Counter(m.date for m in mentions if m.date is not None)
+    places = Counter(m.place for m in mentions if m.place is not None)
+    oriented = [_oriented(m) for m in mentions]
+    return Summary(
+        best.code,
+        _most_common_side(s for s, _ in oriented),
+        _most_common_side(t for _, t in oriented),
+        min(dates, key=lambda d: (-dates[d], d)) if dates else None,
+        max(places, key=lambda p: (places[p], not p.broad, -(p.geonameid or 0))) if places else None,
+    )
+
+
 def event_id(mention: Mention) -> str:
     """The id of the event a mention starts: stable, from the mention's identity."""
     digest = hashlib.sha1(f"{mention.article_id}\x1f{mention.idx}".encode()).hexdigest()
@@ -139,6 +172,12 @@ def event_id(mention: Mention) -> str:
 def symmetric(code: str) -> bool:
     """Whether the event's two sides play the same part (consult, meet, negotiate, sign an agreement)."""
     return code in ontology.SYMMETRIC_CODES
+
+
+@functools.lru_cache(maxsize=4096)
+def _root(code: str) -> str:
+    """A code's root, remembered: clustering asks for it for every candidate pair."""
+    return ontology.root(code)
 
 
 def _oriented(mention: Mention) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -154,7 +193,7 @@ def codes_match(a: str, b: str, rule: MatchRule) -> bool:
     """Same root; with `codes="family"` also one code the other's ancestor (or equal)."""
     if rule.codes == "family":
         return a.startswith(b) or b.startswith(a)
-    return ontology.root(a) == ontology.root(b)
+    return _root(a) == _root(b)
 
 
 def actors_agree(a: Sequence[str], b: Sequence[str]) -> bool:
@@ -230,23 +269,63 @@ def cluster(
 ) -> list[Event]:
     """Assign mentions to the given events or to new ones; the events touched (new or grown), in id order.
 
-    Mentions are taken in (date, article, index) order, so the result does not depend on input order.
+    Mentions are taken in (date, article, index) order, so the result does not depend on input order. Events are
+    looked up by root code and by the dates of their mentions, so the work grows with the mentions, not with the
+    events already known.
     """
     rule = rule or MatchRule()
-    pool: dict[str, list[Event]] = {}
+    index = _Index(rule.window_days)
     for event in events:
-        pool.setdefault(ontology.root(event.code), []).append(event)
+        index.add(event)
     touched: dict[str, Event] = {}
     for mention in sorted(mentions, key=_order):
-        candidates = [e for e in pool.get(ontology.root(mention.code), []) if matches(mention, e, rule)]
+        candidates = [e for e in index.near(mention) if matches(mention, e, rule)]
         if candidates:
             event = max(candidates, key=lambda e: _affinity(mention, e))
         else:
             event = Event(event_id(mention))
-            pool.setdefault(ontology.root(mention.code), []).append(event)
-        event.mentions.append(mention)
+        event.add(mention)
+        index.add(event, mention)
         touched[event.id] = event
     return [touched[k] for k in sorted(touched)]
+
+
+_Bucket = tuple[str, dt.date | None, str]
+
+
+class _Index:
+    """Events by root code, date and actor of one of their mentions: the candidates of a mention are the events in
+    a few buckets, since matching needs the same root, a date in the window and a shared actor."""
+
+    def __init__(self, window_days: int) -> None:
+        """An empty index whose lookups span the matching window."""
+        self.window = window_days
+        self.buckets: dict[_Bucket, dict[str, Event]] = {}
+
+    def add(self, event: Event, mention: Mention | None = None) -> None:
+        """Index an event under its mentions (only the new one's buckets when one is given)."""
+        for m in [mention] if mention else event.mentions:
+            for bucket in _buckets(m, [m.date]):
+                self.buckets.setdefault(bucket, {})[event.id] = event
+
+    def near(self, mention: Mention) -> list[Event]:
+        """Events sharing a bucket with the mention across the window (an undated mention: undated ones)."""
+        if mention.date is None:
+            days: list[dt.date | None] = [None]
+        else:
+            days = [mention.date + dt.timedelta(days=d) for d in range(-self.window, self.window + 1)]
+        found: dict[str, Event] = {}
+        for bucket in _buckets(mention, days):
+            found.update(self.buckets.get(bucket, {}))
+        return list(found.values())
+
+
+def _buckets(mention: Mention, days: Sequence[dt.date | None]) -> list[_Bucket]:
+    """A mention's index keys: its root, each day, and the country part (first three letters) of each actor, since
+    agreeing actors share it (RUS and RUSGOV)."""
+    root = _root(mention.code)
+    actors = {a[:3] for a in (*mention.source, *mention.target)}
+    return [(root, day, actor) for day in days for actor in actors]
 
 
 def _affinity(mention: Mention, event: Event) -> tuple[int, int, int, str]:
