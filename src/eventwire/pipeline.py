@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__, cleaning, nlp
 from .actors import ActorStage
+from .dates import DateStage
 from .errors import EventwireError, NlpError
 from .events import EventStage
 from .model import Article, Document
+from .places import PlaceStage
+from .quotes import QuoteStage
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -45,8 +48,16 @@ Stage = Callable[[Article, "Doc"], Article]
 
 
 def default_stages(config: PipelineConfig) -> tuple[Stage, ...]:
-    """Sentences and entities, actors coded with the shipped and configured dictionaries, then events."""
-    return (nlp.annotate, ActorStage(config.dictionaries), EventStage(config.lexicons, config.classifier))
+    """Sentences and entities, actors coded with the shipped and configured dictionaries, events, then their dates,
+    places and quotes."""
+    return (
+        nlp.annotate,
+        ActorStage(config.dictionaries),
+        EventStage(config.lexicons, config.classifier),
+        DateStage(),
+        PlaceStage(),
+        QuoteStage(),
+    )
 
 
 class Pipeline:
