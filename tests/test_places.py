@@ -146,3 +146,16 @@ def test_no_dateline_no_default_location(pipeline: Pipeline) -> None:
 def test_gazetteer_loads_once() -> None:
     assert gazetteer() is gazetteer()
     assert gazetteer().load_seconds > 0
+
+
+def test_what_a_verbal_act_is_about_is_not_where_it_happened(pipeline: Pipeline) -> None:
+    """A place inside the topic of talks or criticism does not locate them; a phrase on the act itself does, and a
+    place inside the target of a material act does too."""
+    talks = annotated(pipeline, "Lavrov and Blinken discussed the situation in Gaza.")
+    assert [e.place for e in talks.events if e.code.startswith("04")] == [None]
+    met = annotated(pipeline, "Lavrov met Blinken in Geneva on Monday.")
+    (meeting,) = [e for e in met.events if e.code.startswith("04")]
+    assert meeting.location == "Geneva"
+    bombed = annotated(pipeline, "Russian jets bombed a market in Idlib.")
+    (strike,) = [e for e in bombed.events if e.code.startswith(("18", "19"))]
+    assert strike.location == "Idlib"

@@ -25,6 +25,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from . import dictionaries as dicts
+from . import ontology
 from .model import Article, EventMention, Place
 
 if TYPE_CHECKING:
@@ -597,6 +598,9 @@ def _event_place(event: EventMention, places: list[Place], doc: Doc) -> int | No
     if trigger is None:
         return None
     attack = event.code[:2] in ATTACK_ROOTS
+    # What a statement, a meeting or a criticism is about is not where it happened ("discussed the situation in
+    # Gaza"): for verbal acts only a phrase on the trigger itself locates them ("met in Geneva").
+    verbal = ontology.quad_class(event.code) in (1, 3)
     located: list[tuple[int, int]] = []
     aimed: list[tuple[int, int]] = []
     for place in places:
@@ -610,7 +614,7 @@ def _event_place(event: EventMention, places: list[Place], doc: Doc) -> int | No
             aimed.append((distance, place.index))  # "jets struck Gaza"
             continue
         preposition = _preposition(span)
-        if preposition is None or not _governed_by(preposition, trigger):
+        if preposition is None or not _governed_by(preposition, trigger, verbal):
             continue
         word = preposition.lower_
         if word in LOCATIVE - {"into"} or (attack and word in ("from", "into")):
@@ -635,14 +639,14 @@ def _preposition(span: Span) -> Token | None:
     return None
 
 
-def _governed_by(preposition: Token, trigger: Span) -> bool:
-    """Whether a prepositional phrase belongs to the trigger's clause: it hangs from the trigger, or from a noun or
-    another prepositional phrase that does, without crossing another verb."""
+def _governed_by(preposition: Token, trigger: Span, direct: bool = False) -> bool:
+    """Whether a prepositional phrase belongs to the trigger's clause: it hangs from the trigger, or (unless
+    `direct`) from a noun or another prepositional phrase that does, without crossing another verb."""
     token = preposition.head
     for _ in range(5):
         if trigger.start <= token.i < trigger.end:
             return True
-        if token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
+        if direct or token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
             return False
         token = token.head
     return False
