@@ -165,3 +165,32 @@ def test_sources_and_confidence() -> None:
     assert event.articles == {"a", "b", "c", "d", "e"}
     assert event.sources == {"afp.com", "article:d", "xinhua"}
     assert event.confidence == pytest.approx(1 - 0.1 * 0.5 * 0.5)
+
+
+def test_joint_and_directed_forms_of_a_meeting_are_one_event() -> None:
+    """ "A and B held talks" (two sources, no target), "A talked to B" and "B talked to A" are one meeting; the
+    parties of a different meeting are not."""
+    events = cluster(
+        [
+            mention("a", 0, "040", ("ISRGOV",), ("RUSGOV",)),
+            mention("a", 1, "040", ("ISRGOV", "RUSGOV"), ()),
+            mention("a", 2, "040", ("RUSGOV", "ISRGOV"), ()),
+            mention("a", 3, "040", ("RUSGOV",), ("ISRGOV",)),
+            mention("a", 4, "040", ("RUSGOV",), ("IRNGOV",)),
+            mention("a", 5, "040", ("RUSGOV", "IRNGOV", "TURGOV"), ()),
+        ]
+    )
+    assert groups(events) == {
+        frozenset({("a", 0), ("a", 1), ("a", 2), ("a", 3)}),
+        frozenset({("a", 4), ("a", 5)}),
+    }
+    (call,) = [e for e in events if ("a", 0) in {m.key for m in e.mentions}]
+    assert (call.source, call.target) == (("ISRGOV",), ("RUSGOV",))
+    strict = cluster(
+        [
+            mention("a", 4, "040", ("RUSGOV",), ("IRNGOV",)),
+            mention("a", 5, "040", ("RUSGOV", "IRNGOV", "TURGOV"), ()),
+        ],
+        rule=MatchRule(partial_sides=False),
+    )
+    assert len(strict) == 2

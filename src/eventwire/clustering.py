@@ -181,12 +181,17 @@ def _root(code: str) -> str:
 
 
 def _oriented(mention: Mention) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """A mention's sides; those of a symmetric act in one canonical order (a named side first, then sorted), so
-    that "A met B" and "B met A" count as the same pair."""
-    pair = (mention.source, mention.target)
+    """A mention's sides; a symmetric act's parties in one canonical form (the first in sorted order, then the
+    others), so that "A met B", "B met A" and "A and B met" count as the same pair."""
     if not symmetric(mention.code):
-        return pair
-    return min(pair, (mention.target, mention.source), key=lambda p: (not p[0], not p[1], p))
+        return (mention.source, mention.target)
+    parties = _parties(mention.source, mention.target)
+    return (parties[:1], parties[1:])
+
+
+def _parties(*sides: Sequence[str]) -> tuple[str, ...]:
+    """Everyone on either side, sorted, once each."""
+    return tuple(sorted({actor for side in sides for actor in side}))
 
 
 def codes_match(a: str, b: str, rule: MatchRule) -> bool:
@@ -209,11 +214,25 @@ def _same_actor(a: str, b: str) -> bool:
 
 
 def sides_match(mention: Mention, event: Event, rule: MatchRule) -> bool:
-    """Whether a mention's actors agree with an event's, in either order for symmetric codes."""
-    pairs = [(mention.source, mention.target)]
-    if symmetric(mention.code):
-        pairs.append((mention.target, mention.source))
-    return any(_sides_agree(s, t, event.source, event.target, rule) for s, t in pairs)
+    """Whether a mention's actors agree with an event's; for symmetric acts, whoever is on which side."""
+    if symmetric(mention.code) and symmetric(event.code):
+        return _parties_agree(
+            _parties(mention.source, mention.target), _parties(event.source, event.target), rule
+        )
+    return _sides_agree(mention.source, mention.target, event.source, event.target, rule)
+
+
+def _parties_agree(mine: Sequence[str], theirs: Sequence[str], rule: MatchRule) -> bool:
+    """The parties of two symmetric acts agree as sets; with partial sides allowed, the parties one names may be
+    some of those the other names ("Netanyahu held talks" and "Netanyahu and Putin held talks")."""
+    if not mine or not theirs:
+        return False
+    if actors_agree(mine, theirs):
+        return True
+    if not rule.partial_sides:
+        return False
+    fewer, more = sorted((mine, theirs), key=len)
+    return all(any(_same_actor(x, y) for y in more) for x in fewer)
 
 
 def _sides_agree(
