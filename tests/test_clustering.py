@@ -148,9 +148,9 @@ def test_ids_are_stable_and_order_free() -> None:
     assert all(e.id == event_id(min(e.mentions, key=lambda m: (m.date, m.article_id, m.idx))) for e in once)
 
 
-def test_sources_and_confidence() -> None:
-    """Outlets count once each, copies of one story once, articles of unknown outlet each on their own; confidence
-    combines the best mention of each independent source."""
+def test_sources_stories_and_confidence() -> None:
+    """Outlets count once each, articles of unknown outlet each on their own (copies of one story once); copies
+    are one story; confidence combines the best mention of each story."""
     events = cluster(
         [
             mention("a", 0, "190", ("RUSMIL",), ("UKR",), confidence=0.5, outlet="afp.com"),
@@ -163,8 +163,9 @@ def test_sources_and_confidence() -> None:
     )
     (event,) = events
     assert event.articles == {"a", "b", "c", "d", "e"}
-    assert event.sources == {"afp.com", "article:d", "xinhua"}
-    assert event.confidence == pytest.approx(1 - 0.1 * 0.5 * 0.5)
+    assert event.sources == {"afp.com", "story:d", "xinhua"}
+    assert event.stories == {"a", "b", "d", "e"}
+    assert event.confidence == pytest.approx(1 - 0.1 * 0.5 * 0.5 * 0.5)
 
 
 def test_joint_and_directed_forms_of_a_meeting_are_one_event() -> None:
@@ -194,3 +195,12 @@ def test_joint_and_directed_forms_of_a_meeting_are_one_event() -> None:
         rule=MatchRule(partial_sides=False),
     )
     assert len(strict) == 2
+
+
+def test_a_meetings_parties_are_the_set_most_mentions_fit() -> None:
+    """ "China's minister met" and "Brazil met China" report one meeting of China and Brazil, not of China with
+    itself."""
+    (event,) = cluster(
+        [mention("a", 0, "040", ("CHNGOV",), ()), mention("a", 1, "040", ("BRA",), ("CHNGOV",))]
+    )
+    assert (event.source, event.target) == (("BRA",), ("CHNGOV",))

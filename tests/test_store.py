@@ -259,7 +259,7 @@ def test_migrations_upgrade_a_version_1_file(tmp_path: Path) -> None:
     )
     con.close()
     with Store(path) as store:
-        assert store.schema_version() == MIGRATIONS[-1].version == 4
+        assert store.schema_version() == MIGRATIONS[-1].version == 5
         assert store.counts()["actors"] == 0
         assert store.counts()["quotes"] == 0
         assert store.counts()["event_mentions"] == 0
@@ -292,7 +292,10 @@ def test_migration_4_keeps_event_rows_of_a_version_3_file(tmp_path: Path) -> Non
 
     path = tmp_path / "v3.duckdb"
     with Store(path) as store:
-        store.con.execute("DELETE FROM schema_migrations WHERE version = 4")
+        store.con.execute("DELETE FROM schema_migrations WHERE version >= 4")
+        store.con.execute(
+            "DROP TABLE article_copies; DROP TABLE article_bands; DROP TABLE events; DROP TABLE event_links"
+        )
         store.con.execute("DROP TABLE quotes; DROP TABLE places; DROP TABLE dates")
         store.con.execute(
             "DROP INDEX event_mentions_code; ALTER TABLE event_mentions DROP COLUMN date_text; "
@@ -312,8 +315,12 @@ def test_migration_4_keeps_event_rows_of_a_version_3_file(tmp_path: Path) -> Non
     )
     con.close()
     with Store(path) as store:
-        assert store.schema_version() == 4
+        assert store.schema_version() == MIGRATIONS[-1].version
         stored = store.get_article("a1")
+        # Events did not exist then: regrouping links the old article's copies and groups its mentions.
+        assert store.con.execute("SELECT count(*) FROM events").fetchone() == (0,)
+        assert store.regroup() == 1
+        assert store.con.execute("SELECT copy_of FROM article_copies").fetchall() == [("a1",)]
     assert stored is not None
     assert stored.events == [EventMention(0, 0, Span(5, 8, "hit"), "190", ["IRN"], ["IRQ"], confidence=0.9)]
 

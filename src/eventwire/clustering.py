@@ -50,6 +50,8 @@ class Mention:
     outlet: str | None = None
     # The near-duplicate group of the article (its own id when it has no copies): copies are one source.
     copy_of: str | None = None
+    # When the report appeared: the article's publication date.
+    seen: dt.date | None = None
 
     @property
     def key(self) -> tuple[str, int]:
@@ -67,6 +69,7 @@ class Place:
     lon: float | None
     # A country or first-level region locates less precisely than a city: only its country is compared.
     broad: bool = False
+    name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,19 +135,27 @@ class Event:
 
     @property
     def sources(self) -> set[str]:
-        """The independent sources: distinct outlets; an article of unknown outlet counts on its own, and copies of
-        one story count once."""
-        return {m.outlet or f"article:{m.copy_of or m.article_id}" for m in self.mentions}
+        """The outlets that reported it; an article of unknown outlet counts as one of its own (per story)."""
+        return {m.outlet or f"story:{_story(m)}" for m in self.mentions}
+
+    @property
+    def stories(self) -> set[str]:
+        """The independent reports: articles, with the near copies of one story (syndicated wire copy) as one."""
+        return {_story(m) for m in self.mentions}
 
     @property
     def confidence(self) -> float:
-        """Noisy-or of the best mention per independent source: several outlets reporting it make it surer, one
-        outlet repeating itself does not."""
+        """Noisy-or of the best mention of each independent report: several stories make it surer; one story
+        repeated in a text, or copied by other outlets, does not."""
         best: dict[str, float] = {}
         for m in self.mentions:
-            source = m.outlet or f"article:{m.copy_of or m.article_id}"
-            best[source] = max(best.get(source, 0.0), m.confidence)
+            best[_story(m)] = max(best.get(_story(m), 0.0), m.confidence)
         return 1 - math.prod(1 - c for c in best.values())
+
+
+def _story(mention: Mention) -> str:
+    """The story a mention's article belongs to: the first article of its near copies, or itself."""
+    return mention.copy_of or mention.article_id
 
 
 def _summarise(mentions: Sequence[Mention]) -> Summary:
@@ -153,14 +164,32 @@ def _summarise(mentions: Sequence[Mention]) -> Summary:
     best = max(mentions, key=lambda m: (codes[m.code], len(m.code), m.confidence, _neg_key(m.key)))
     dates = Counter(m.date for m in mentions if m.date is not None)
     places = Counter(m.place for m in mentions if m.place is not None)
-    oriented = [_oriented(m) for m in mentions]
+    if symmetric(best.code):
+        parties = _most_supported_parties([_parties(m.source, m.target) for m in mentions])
+        source, target = parties[:1], parties[1:]
+    else:
+        source = _most_common_side(m.source for m in mentions)
+        target = _most_common_side(m.target for m in mentions)
     return Summary(
         best.code,
-        _most_common_side(s for s, _ in oriented),
-        _most_common_side(t for _, t in oriented),
+        source,
+        target,
         min(dates, key=lambda d: (-dates[d], d)) if dates else None,
         max(places, key=lambda p: (places[p], not p.broad, -(p.geonameid or 0))) if places else None,
     )
+
+
+def _most_supported_parties(sets: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
+    """The parties of a symmetric act: the named set that the most mentions fit within ("Netanyahu held talks"
+    fits "Netanyahu and Putin"), the larger among equals."""
+    named = sorted({s for s in sets if s})
+    if not named:
+        return ()
+
+    def support(candidate: tuple[str, ...]) -> int:
+        return sum(1 for s in sets if s and all(any(_same_actor(x, y) for y in candidate) for x in s))
+
+    return max(named, key=lambda c: (support(c), len(c), _neg_id("".join(c))))
 
 
 def event_id(mention: Mention) -> str:

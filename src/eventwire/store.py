@@ -19,7 +19,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from . import ontology
+from . import grouping, ontology
+from .clustering import MatchRule
 from .errors import UsageError
 from .model import (
     ActorMention,
@@ -227,6 +228,55 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        5,
+        "events and near copies",
+        """
+        CREATE TABLE article_copies (
+            article_id VARCHAR PRIMARY KEY,
+            outlet VARCHAR,
+            minhash UBIGINT[] NOT NULL,
+            copy_of VARCHAR NOT NULL,
+            similarity DOUBLE
+        );
+        CREATE TABLE article_bands (
+            band SMALLINT NOT NULL,
+            hash BIGINT NOT NULL,
+            article_id VARCHAR NOT NULL
+        );
+        CREATE TABLE events (
+            id VARCHAR PRIMARY KEY,
+            code VARCHAR NOT NULL,
+            root VARCHAR NOT NULL,
+            plover_type VARCHAR,
+            plover_mode VARCHAR,
+            goldstein DOUBLE,
+            quad_class INTEGER,
+            source VARCHAR[] NOT NULL,
+            target VARCHAR[] NOT NULL,
+            event_date DATE,
+            location VARCHAR,
+            geonameid BIGINT,
+            country VARCHAR,
+            lat DOUBLE,
+            lon DOUBLE,
+            num_mentions INTEGER NOT NULL,
+            num_articles INTEGER NOT NULL,
+            num_sources INTEGER NOT NULL,
+            num_stories INTEGER NOT NULL,
+            first_seen DATE,
+            last_seen DATE,
+            confidence DOUBLE NOT NULL,
+            updated_at TIMESTAMPTZ NOT NULL
+        );
+        CREATE TABLE event_links (
+            article_id VARCHAR NOT NULL,
+            mention_idx INTEGER NOT NULL,
+            event_id VARCHAR NOT NULL,
+            PRIMARY KEY (article_id, mention_idx)
+        );
+        """,
+    ),
 )
 
 _SPANS = pa.list_(pa.struct([("start_char", pa.int32()), ("end_char", pa.int32()), ("text", pa.string())]))
@@ -392,9 +442,13 @@ class Batch:
 class Store:
     """A DuckDB file holding articles and everything extracted from them."""
 
-    def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> None:
-        """Open (and, unless read-only, create and migrate) the DuckDB file at `path`."""
+    def __init__(
+        self, path: str | Path = DEFAULT_DB, *, read_only: bool = False, match_rule: MatchRule | None = None
+    ) -> None:
+        """Open (and, unless read-only, create and migrate) the DuckDB file at `path`; new mentions are grouped
+        into events by `match_rule` (the default rule when None)."""
         self.path = Path(path)
+        self.match_rule = match_rule or MatchRule()
         if read_only and not self.path.exists():
             raise FileNotFoundError(
                 f"no eventwire database at {self.path} (create one with `eventwire ingest`)"
@@ -468,8 +522,14 @@ class Store:
             **_annotation_rows(batch.articles),
         }
         with self.atomic():
+            # Only articles this write stores for the first time join copies and events (a batch written twice,
+            # or one that repeats an article, changes nothing).
+            known = self.known_ids([a.id for a in batch.articles])
+            fresh = list({a.id: a for a in batch.articles if a.id not in known}.values())
             for name, rows in tables.items():
                 self._insert(name, rows)
+            grouping.link_copies(self.con, fresh)
+            grouping.update_events(self.con, [a.id for a in fresh], self.match_rule)
             for failure in batch.failures:
                 self._record_failure(failure, now)
             self._resolve_failures(tables["sources"], now)
@@ -482,14 +542,32 @@ class Store:
         ids = [a.id for a in articles]
         tables = _annotation_rows(articles)
         with self.atomic():
+            grouping.unlink(self.con, ids)
             for name, rows in tables.items():
                 self.con.execute(f"DELETE FROM {name} WHERE list_contains(?, article_id)", [ids])
                 self._insert(name, rows)
+            grouping.update_events(self.con, ids, self.match_rule)
             for article in articles:
                 self.con.execute(
                     "UPDATE articles SET n_sentences = ?, n_entities = ?, pipeline = ? WHERE id = ?",
                     [len(article.sentences), len(article.entities), article.pipeline, article.id],
                 )
+
+    def regroup(self, rule: MatchRule | None = None) -> int:
+        """Group every stored mention into events again (after a change of rule), first linking the near copies
+        of articles stored before events existed; the number of events."""
+        if rule is not None:
+            self.match_rule = rule
+        with self.atomic():
+            unlinked = [
+                r[0]
+                for r in self.con.execute(
+                    "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM article_copies) ORDER BY id"
+                ).fetchall()
+            ]
+            for start in range(0, len(unlinked), 256):
+                grouping.link_copies(self.con, list(self._articles(unlinked[start : start + 256])))
+            return grouping.rebuild(self.con, self.match_rule)
 
     def stored_articles(self, prefix: str = "", batch_size: int = 64) -> Iterator[list[Article]]:
         """Stored articles as they were read (text, title, date, first source), in batches, for recoding."""
@@ -500,25 +578,26 @@ class Store:
             ).fetchall()
         ]
         for start in range(0, len(ids), batch_size):
-            chunk = ids[start : start + batch_size]
-            rows = self.con.execute(
-                "SELECT id, title, pub_date, date_source, text, body_start, metadata FROM articles "
-                "WHERE list_contains(?, id) ORDER BY id",
-                [chunk],
-            ).fetchall()
-            yield [
-                Article(
-                    id=r[0],
-                    title=r[1],
-                    date=r[2],
-                    date_source=r[3],
-                    text=r[4],
-                    body_start=r[5],
-                    source=(self.sources(r[0]) or [Source("<unknown>", "unknown")])[0],
-                    metadata=json.loads(r[6]),
-                )
-                for r in rows
-            ]
+            yield list(self._articles(ids[start : start + batch_size]))
+
+    def _articles(self, ids: list[str]) -> Iterator[Article]:
+        """Stored articles as they were read (text, title, date, first source, metadata), in id order."""
+        rows = self.con.execute(
+            "SELECT id, title, pub_date, date_source, text, body_start, metadata FROM articles "
+            "WHERE list_contains(?, id) ORDER BY id",
+            [ids],
+        ).fetchall()
+        for r in rows:
+            yield Article(
+                id=r[0],
+                title=r[1],
+                date=r[2],
+                date_source=r[3],
+                text=r[4],
+                body_start=r[5],
+                source=(self.sources(r[0]) or [Source("<unknown>", "unknown")])[0],
+                metadata=json.loads(r[6]),
+            )
 
     def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
         """Insert rows through Arrow, skipping those whose key is already present."""
