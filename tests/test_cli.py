@@ -351,3 +351,41 @@ def test_locked_database_is_a_clear_error(populated: Populated, eventwire_cmd: l
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "lock" in result.stderr.lower()
+
+
+def test_quotes_by_speaker(populated: Populated, eventwire_cmd: list[str]) -> None:
+    """`quotes --speaker` lists the example's Russian quotes, the diplomat's among them, and no Israeli one."""
+    result = _run(
+        [*eventwire_cmd, "quotes", "--speaker", "RUSGOV", "--json", "--db", "ew.duckdb"],
+        populated.cwd,
+        populated.env,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows and all(r["speaker_code"] == "RUSGOV" for r in rows)
+    assert any(r["text"].startswith("War crimes are on the rise") for r in rows)
+    table = _run(
+        [*eventwire_cmd, "quotes", "--kind", "direct", "--db", "ew.duckdb"], populated.cwd, populated.env
+    )
+    assert table.returncode == 0 and "the diplomat" in table.stdout
+
+
+def test_regroup_keeps_the_rule(populated: Populated, eventwire_cmd: list[str], tmp_path: Path) -> None:
+    """`regroup` with a stricter rule groups fewer mentions together, and the database keeps that rule."""
+    import shutil
+
+    shutil.copy(populated.cwd / "ew.duckdb", tmp_path / "copy.duckdb")
+    default = _run([*eventwire_cmd, "regroup", "--db", "copy.duckdb"], tmp_path, populated.env)
+    assert default.returncode == 0, default.stderr
+    strict = _run(
+        [*eventwire_cmd, "regroup", "--db", "copy.duckdb", "--codes", "family", "--full-sides"],
+        tmp_path,
+        populated.env,
+    )
+    again = _run([*eventwire_cmd, "regroup", "--db", "copy.duckdb"], tmp_path, populated.env)
+
+    def events(out: str) -> int:
+        return int(re.search(r"→ (\d+) events", out).group(1))  # type: ignore[union-attr]
+
+    assert events(strict.stdout) > events(default.stdout)
+    assert "codes family" in again.stdout and events(again.stdout) == events(strict.stdout)

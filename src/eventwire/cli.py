@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -188,6 +189,48 @@ def recode_command(
     for failure in summary.failures:
         err.print(Text(f"failed: {failure.reason} [{failure.code}]"))
     sys.exit(0 if summary.ok else 1)
+
+
+@cli.command("regroup")
+@db_option
+@click.option(
+    "--window-days",
+    type=click.IntRange(0),
+    help="Mentions dated this many days apart or less may report one event (default 1).",
+)
+@click.option(
+    "--max-km", type=click.FloatRange(0), help="Places farther apart than this are two events (default 100)."
+)
+@click.option(
+    "--codes",
+    type=click.Choice(["root", "family"]),
+    help="Codes that match: the same root, or one code the other or its parent (default root).",
+)
+@click.option(
+    "--partial-sides/--full-sides",
+    default=None,
+    help="Whether a mention naming one side may join an event naming both (default: may).",
+)
+def regroup_command(
+    db: Path, window_days: int | None, max_km: float | None, codes: str | None, partial_sides: bool | None
+) -> None:
+    """Group every stored mention into events again, with a changed matching rule that later ingests keep.
+
+    Options not given keep the database's current rule (docs/events-and-mentions.md explains it).
+    """
+    with _usage_errors(), Store(db) as store:
+        given: dict[str, Any] = {
+            "window_days": window_days,
+            "max_km": max_km,
+            "codes": codes,
+            "partial_sides": partial_sides,
+        }
+        changes = {k: v for k, v in given.items() if v is not None}
+        rule = dataclasses.replace(store.match_rule, **changes)
+        count = store.regroup(rule)
+        mentions = store.con.execute("SELECT count(*) FROM event_links").fetchone()
+    rule_text = ", ".join(f"{k} {v}" for k, v in dataclasses.asdict(rule).items())
+    out.print(f"{mentions[0] if mentions else 0} mentions → {count} events ({rule_text}) → {db}")
 
 
 @cli.command("train-classifier")

@@ -6,6 +6,7 @@ warnings are rows keyed by (source, line, stage, code): seeing the same problem 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -275,6 +276,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             event_id VARCHAR NOT NULL,
             PRIMARY KEY (article_id, mention_idx)
         );
+        -- Settings the database keeps for every run, such as the rule that groups mentions into events.
+        CREATE TABLE settings (
+            key VARCHAR PRIMARY KEY,
+            value VARCHAR NOT NULL
+        );
         """,
     ),
 )
@@ -446,9 +452,8 @@ class Store:
         self, path: str | Path = DEFAULT_DB, *, read_only: bool = False, match_rule: MatchRule | None = None
     ) -> None:
         """Open (and, unless read-only, create and migrate) the DuckDB file at `path`; new mentions are grouped
-        into events by `match_rule` (the default rule when None)."""
+        into events by `match_rule`, by default the rule the database was last regrouped with."""
         self.path = Path(path)
-        self.match_rule = match_rule or MatchRule()
         if read_only and not self.path.exists():
             raise FileNotFoundError(
                 f"no eventwire database at {self.path} (create one with `eventwire ingest`)"
@@ -456,6 +461,14 @@ class Store:
         self.con = duckdb.connect(str(self.path), read_only=read_only)
         if not read_only:
             self.migrate()
+        self.match_rule = match_rule or self._saved_rule()
+
+    def _saved_rule(self) -> MatchRule:
+        """The matching rule saved by the last regroup, or the default one."""
+        if self.schema_version() < 5:
+            return MatchRule()
+        row = self.con.execute("SELECT value FROM settings WHERE key = 'match_rule'").fetchone()
+        return MatchRule(**json.loads(row[0])) if row else MatchRule()
 
     def __enter__(self) -> Store:
         """The store, closed when the block ends."""
@@ -554,11 +567,16 @@ class Store:
                 )
 
     def regroup(self, rule: MatchRule | None = None) -> int:
-        """Group every stored mention into events again (after a change of rule), first linking the near copies
-        of articles stored before events existed; the number of events."""
+        """Group every stored mention into events again (after a change of rule, which the database keeps for
+        later ingests), first linking the near copies of articles stored before events existed; the number of
+        events."""
         if rule is not None:
             self.match_rule = rule
         with self.atomic():
+            self.con.execute(
+                "INSERT OR REPLACE INTO settings VALUES ('match_rule', ?)",
+                [json.dumps(dataclasses.asdict(self.match_rule))],
+            )
             unlinked = [
                 r[0]
                 for r in self.con.execute(
