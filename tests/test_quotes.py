@@ -304,3 +304,11 @@ def test_the_seed_article_quotes(pipeline: Pipeline, seed_path: Path) -> None:
     assert diplomat.speaker is not None and diplomat.speaker.text == "the diplomat"
     statement = next(q for q in article.quotes if q.span.text.startswith("In addition, mutual"))
     assert statement.speaker is not None and statement.speaker.text == "the statement"
+
+
+def test_a_country_speaks_through_its_government(pipeline: Pipeline) -> None:
+    """ "Turkey said" is the Turkish government speaking; a ministry or an army keeps its own code."""
+    country = only(annotated(pipeline, "Turkey said that the operation would continue.", SEED_DATE))
+    assert country.speaker_code == "TURGOV"
+    army = only(annotated(pipeline, "The Turkish army said that the operation would continue.", SEED_DATE))
+    assert army.speaker_code == "TURMIL"

@@ -661,13 +661,21 @@ def _code(
     at_head = [m for m in covering if m.span.start <= head.idx < m.span.end and m.code]
     coded = at_head or [m for m in covering if m.code]
     if coded:
-        return coded[0].code
+        return _speaking(coded[0])
     lower = head.lower_
     if lower in PERSON_PRONOUNS:
         return _last_person(article, head, mentions)
     if head.lemma_.lower() in DOCUMENTS or lower in GROUP_PRONOUNS:
         return _issuer(head, mentions, starts) or _last_group_speaker(head, earlier)
     return None
+
+
+def _speaking(mention: ActorMention) -> str | None:
+    """A speaker's code: a country that speaks does so through its government ("Turkey said" is TURGOV), as a
+    capital that speaks does; any other actor speaks as itself."""
+    if mention.code and mention.code == mention.country and not mention.sectors:
+        return f"{mention.code}GOV"
+    return mention.code
 
 
 def _mentions_in(mentions: list[ActorMention], starts: list[int], start: int, end: int) -> list[ActorMention]:
