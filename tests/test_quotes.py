@@ -312,3 +312,14 @@ def test_a_country_speaks_through_its_government(pipeline: Pipeline) -> None:
     assert country.speaker_code == "TURGOV"
     army = only(annotated(pipeline, "The Turkish army said that the operation would continue.", SEED_DATE))
     assert army.speaker_code == "TURMIL"
+
+
+def test_a_relative_pronoun_speaker_is_its_antecedent(pipeline: Pipeline) -> None:
+    """ "Macron, who said that…" is Macron speaking; a "who" that does not speak changes nothing."""
+    text = "The talks were praised by Emmanuel Macron, who said that Europe must stay united."
+    quote = only(annotated(pipeline, text, SEED_DATE))
+    assert quote.speaker is not None and quote.speaker.text == "Emmanuel Macron"
+    assert quote.speaker_code == "FRAGOV"
+    plain = "Emmanuel Macron, who met Scholz on Monday, said that Europe must stay united."
+    quote = only(annotated(pipeline, plain, SEED_DATE))
+    assert quote.speaker is not None and quote.speaker.text == "Emmanuel Macron"

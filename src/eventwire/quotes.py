@@ -627,11 +627,20 @@ def _resolve(article: Article, doc: Doc, found: list[_Found]) -> list[Quote]:
         speaker: Span | None = None
         code: str | None = None
         if f.speaker is not None:
-            speaker = _phrase(article, f.speaker)
-            code = _code(article, f.speaker, speaker, mentions, starts, quotes)
+            head = _antecedent(f.speaker)
+            speaker = _phrase(article, head)
+            code = _code(article, head, speaker, mentions, starts, quotes)
         cue = article.span(*f.cue) if f.cue is not None else None
         quotes.append(Quote(len(quotes), article.span(f.start, f.end), f.kind, speaker, code, cue))
     return quotes
+
+
+def _antecedent(speaker: Token) -> Token:
+    """The noun a relative pronoun stands for ("Macron, who said…" is Macron speaking), else the speaker itself."""
+    verb = speaker.head
+    if speaker.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" and verb.head.pos_ in ("PROPN", "NOUN"):
+        return verb.head
+    return speaker
 
 
 def _phrase(article: Article, head: Token) -> Span:
