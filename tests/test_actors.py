@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from eventwire import datelines
 from eventwire.actors import ActorStage
 from eventwire.model import ActorMention, Article, Source
 from eventwire.pipeline import Pipeline
@@ -386,3 +387,63 @@ def test_titles_and_namesakes(pipeline: Pipeline, text: str, date: str, mention:
 def test_cities_tell_where_local_news_is(pipeline: Pipeline, text: str, code: str | None) -> None:
     """Local news names its cities, not its country: a city gives "police" its country, a capital does not."""
     assert _codes(_actors(pipeline, text)).get("Police") == code
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("MOSCOW, Dec. 10 (Reuters) - Russia said it would expel two British diplomats.", "MOSCOW"),
+        ("GAZA CITY, Dec 10 — Hamas said Israeli jets struck a school.", "GAZA CITY"),
+        ("Moscow, Dec. 10 (Reuters) - Russia condemned the sanctions.", "Moscow"),
+        ("Israel struck Gaza.\n\nKYIV (AP) — Ukraine condemned Russia.", "KYIV"),
+    ],
+)
+def test_dateline_capital_is_not_an_actor(pipeline: Pipeline, text: str, place: str) -> None:
+    """The capital of a wire story's dateline says where the story was filed, not that the government acted."""
+    actors = _actors(pipeline, text)
+    assert place not in _codes(actors)
+    assert not any(a.via == "metonymy" for a in actors)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Moscow said on Monday it would expel two British diplomats.",
+        "Israel struck Gaza.\n\nMoscow said on Monday it would expel two British diplomats.",
+    ],
+)
+def test_capital_opening_a_paragraph_still_acts(pipeline: Pipeline, text: str) -> None:
+    """A capital that opens a paragraph as the subject of a sentence is the government, not a dateline."""
+    assert _codes(_actors(pipeline, text))["Moscow"] == "RUSGOV"
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("MOSCOW, Dec. 10 (Reuters) - Russia said", "MOSCOW"),
+        ("GAZA CITY, Dec 10 — Hamas said", "GAZA CITY"),
+        ("WASHINGTON (AP) — The United States", "WASHINGTON"),
+        ("ATHENS, Ga., Dec. 10 — Police said", "ATHENS"),
+        ("Moscow, Dec. 10 (Reuters) - Russia said", "Moscow"),
+        ("Gaza City (AFP) – Hamas said", "Gaza City"),
+        ("Moscow, Dec 10 - Russia said", "Moscow"),
+        ("Moscow, the capital, was quiet.", None),
+        ("Moscow said on Monday it would respond.", None),
+        ("Moscow - the capital - was quiet.", None),
+    ],
+)
+def test_datelines(text: str, place: str | None) -> None:
+    """A place in capitals opening a paragraph before a comma, an agency or a dash is a dateline; in title case
+    it takes a date or an agency, then a dash."""
+    found = datelines.at(text, 0)
+    assert (found.place if found else None) == place
+
+
+def test_dateline_only_opens_a_paragraph() -> None:
+    """A dateline-like phrase inside a paragraph, or in the title before the body, is not a dateline."""
+    text = "MOSCOW, Dec 10 (Reuters) - title\n\nRussia said. MOSCOW, Dec 10 (Reuters) - Russia said."
+    body = text.index("Russia")
+    later = text.index("MOSCOW", body)
+    assert not datelines.is_dateline(text, body, 0, 6)
+    assert not datelines.is_dateline(text, body, later, later + 6)
+    assert datelines.is_dateline(text, 0, 0, 6)

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from . import datelines, gazetteer
 from . import dictionaries as dicts
-from . import gazetteer
 from .model import ActorMention, Article, trimmed
 
 if TYPE_CHECKING:
@@ -454,6 +454,8 @@ def _named(
             return _Found(start, end, sentence, iso3, "country", text, iso3, [], head=text)
         if not _acts(phrase.root) or _visited(phrase.root):
             return None
+        if datelines.is_dateline(article.text, article.body_start, start, end):
+            return None  # "MOSCOW, Dec. 10 (Reuters) -" says where the story was filed, not who acted
         iso3 = d.seats[key]
         return _Found(start, end, sentence, f"{iso3}GOV", "metonymy", text, iso3, ["GOV"], head=text)
     return None

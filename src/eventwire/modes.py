@@ -67,6 +67,15 @@ AGO = re.compile(r"\b(?:years|decades|centuries)\s+ago\b", re.I)
 
 ANNIVERSARY = re.compile(r"\banniversary\b|\bcommemorat", re.I)
 
+# How a time phrase hangs on the clause it times: an adverb ("ago"), a bare noun phrase ("fifty years"), a
+# preposition and its object ("in March 1967", "until decades ago"), the parts of a date ("June 5, 1967"). A
+# clause, an apposition or an argument on the way means the phrase times something else.
+_ADVERBIAL = frozenset(
+    {"advmod", "npadvmod", "prep", "pobj", "pcomp", "nummod", "compound", "conj", "cc", "quantmod"}
+)
+# How a nominal trigger hangs on the verb that carries it: "launched an attack", "took part in talks".
+_LIGHT_PATH = frozenset({"dobj", "pobj", "prep"})
+
 
 def governors(token: Token) -> list[Token]:
     """The verbs a clause hangs on through control and coordination ("agreed to provide" → agreed)."""
@@ -141,20 +150,55 @@ def future(head: Token) -> bool:
 def historical(head: Token, sent: SpacySpan, date: dt.date | None) -> bool:
     """Whether the act is history: dated to a year well before the article ("in 1967", "in March 1967"), told as
     "decades ago", or what an anniversary commemorates ("the anniversary of the 1979 seizure")."""
-    if any(t.lower_ == "ago" and AGO.search(t.head.sent.text) for t in head.subtree):
+    own = _own_clause(head)
+    if any(_ago(t) and _dates_clause(t, own) for t in sent if t.lower_ == "ago"):
         return True
     if any(ANNIVERSARY.match(a.text) for a in head.ancestors):
         return True
     if date is None:
         return False
-    for prep in head.children:
-        if prep.dep_ != "prep":
-            continue
-        for token in prep.subtree:
-            dated = token.head.i == prep.i or token.ent_type_ == "DATE"
-            if YEAR.match(token.text) and dated and int(token.text) < date.year - 1:
-                return True
-    return False
+    return any(_old_year(t, own, date) for t in sent if YEAR.match(t.text))
+
+
+def _own_clause(head: Token) -> set[int]:
+    """The tokens whose modifiers time a trigger's own act: the trigger, the verb a nominal trigger is the object
+    of ("launched an attack"), and the object noun of a verb trigger ("held talks")."""
+    words = {head.i}
+    if head.pos_ in ("VERB", "AUX"):
+        words.update(c.i for c in head.children if c.dep_ == "dobj")
+        return words
+    token = head
+    while token.dep_ in _LIGHT_PATH and token.head.i != token.i:
+        token = token.head
+        words.add(token.i)
+        if token.pos_ in ("VERB", "AUX"):
+            break
+    return words
+
+
+def _ago(token: Token) -> bool:
+    """Whether an "ago" ends a span of years ("fifty years ago", "decades ago"), not of days or weeks."""
+    return bool(AGO.search(token.doc[token.left_edge.i : token.right_edge.i + 1].text))
+
+
+def _old_year(token: Token, own: set[int], date: dt.date) -> bool:
+    """Whether a year token dates the trigger's clause ("in 1967", "in March 1967") well before the article."""
+    if int(token.text) >= date.year - 1 or not (token.head.dep_ == "prep" or token.ent_type_ == "DATE"):
+        return False
+    last = _dates_clause(token, own)
+    return last is not None and last.dep_ == "prep"
+
+
+def _dates_clause(token: Token, own: set[int]) -> Token | None:
+    """The modifier of the trigger's clause a time word is part of, or None when the word sits in another clause,
+    a relative or participial clause, an apposition or an argument ("Hamas, founded decades ago, attacked")."""
+    while token.head.i != token.i:
+        if token.pos_ in ("VERB", "AUX") or token.dep_ not in _ADVERBIAL:
+            return None
+        if token.head.i in own:
+            return token
+        token = token.head
+    return None
 
 
 def attribution(head: Token, by_token: arguments.ByToken) -> str | None:

@@ -1,0 +1,69 @@
+"""Wire-story datelines: the place a story was filed from, at the start of a paragraph ("MOSCOW, Dec. 10 (Reuters) -").
+
+A dateline names where the reporter was, not who acted: the actor stage must not take its capital for the
+government, and the places stage reads it as the story's default location. Stages don't import each other, so the
+rule lives here for both.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_QUALIFIER = r"(?:, (?P<qualifier>[A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+){0,2}))?"
+_DASH = r"(?:—|–|--?(?= ))"
+
+# In capitals the place alone makes a dateline: nothing else opens a paragraph so ("GAZA CITY, Dec 10 -",
+# "WASHINGTON (AP) —", "ATHENS, Ga., Dec. 10 —").
+CAPITALS = re.compile(
+    r"\s*(?P<place>[A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+){0,3})" + _QUALIFIER + r"\s*(?:,|\(|" + _DASH + ")"
+)
+# In title case only a date or an agency, then a dash, tells it from a sentence ("Moscow, the capital, was quiet").
+TITLED = re.compile(
+    r"\s*(?P<place>[A-Z][a-z'\-]+(?: [A-Z][a-z'\-]+){0,3})"
+    + _QUALIFIER
+    + rf"(?:,? (?P<date>{_MONTH} \d{{1,2}}|\d{{1,2}} {_MONTH}))?"
+    + r"\s*(?P<agency>\([A-Z][A-Za-z&.\- ]{0,30}\))?"
+    + r"\s*"
+    + _DASH
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """A dateline's place (character offsets into the text) and the region or state qualifying it ("Ga.")."""
+
+    start: int
+    end: int
+    place: str
+    qualifier: str | None
+
+
+def at(text: str, pos: int) -> Dateline | None:
+    """The dateline opening the paragraph that starts at a position, if there is one."""
+    match = CAPITALS.match(text, pos)
+    if match is None:
+        match = TITLED.match(text, pos)
+        if match is not None and not (match["date"] or match["agency"]):
+            match = None
+    if match is None:
+        return None
+    return Dateline(match.start("place"), match.end("place"), match["place"], match["qualifier"])
+
+
+def paragraph_start(text: str, body_start: int, pos: int) -> int | None:
+    """Where the paragraph of the body begins when only blank space precedes a position in it, else None."""
+    if pos < body_start:
+        return None
+    start = max(text.rfind("\n", body_start, pos) + 1, body_start)
+    return start if not text[start:pos].strip() else None
+
+
+def is_dateline(text: str, body_start: int, start: int, end: int) -> bool:
+    """Whether a span of an article's text is the place of a dateline opening one of its body's paragraphs."""
+    opening = paragraph_start(text, body_start, start)
+    if opening is None:
+        return False
+    found = at(text, opening)
+    return found is not None and found.start == start and end <= found.end
