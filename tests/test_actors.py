@@ -447,3 +447,38 @@ def test_dateline_only_opens_a_paragraph() -> None:
     assert not datelines.is_dateline(text, body, 0, 6)
     assert not datelines.is_dateline(text, body, later, later + 6)
     assert datelines.is_dateline(text, 0, 0, 6)
+
+
+def test_a_title_in_the_text_beats_a_tables_gap(pipeline: Pipeline, people: Path) -> None:
+    """A known person out of every tabled office on the date, whom the text gives a current title, takes that
+    title's role; "former" keeps the elite code; the tabled office wins when it covers the date."""
+    titled = _codes(
+        _actors(pipeline, "Israeli Foreign Minister Benjamin Netanyahu arrived.", "2005-06-01", (people,))
+    )
+    assert titled["Israeli Foreign Minister Benjamin Netanyahu"] == "ISRGOV"
+    former = _codes(_actors(pipeline, "Former minister Benjamin Netanyahu arrived.", "2005-06-01", (people,)))
+    assert former["Former minister Benjamin Netanyahu"] == "ISRELI"
+    tabled = _codes(_actors(pipeline, "Opposition leader Benjamin Netanyahu spoke.", "2022-07-01", (people,)))
+    assert tabled["Opposition leader Benjamin Netanyahu"] == "ISROPP"
+
+
+def test_family_name_first(pipeline: Pipeline) -> None:
+    """A Chinese or Korean family name alone refers back to the full name it begins; a Western given name alone
+    does not refer back to the full name it begins."""
+    chinese = _codes(
+        _actors(
+            pipeline,
+            "Chinese Foreign Ministry spokesman Liu Jianchao spoke on Tuesday. Liu said Beijing objected.",
+            "2005-03-12",
+        )
+    )
+    assert chinese["Liu"] == chinese["Chinese Foreign Ministry spokesman Liu Jianchao"] == "CHNGOV"
+    western = _codes(
+        _actors(
+            pipeline,
+            "US Trade Representative Rob Portman spoke on Tuesday. Rob said nothing.",
+            "2005-03-12",
+        )
+    )
+    assert western["US Trade Representative Rob Portman"] == "USAGOV"
+    assert western.get("Rob") is None

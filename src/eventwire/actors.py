@@ -72,6 +72,10 @@ LOCATIVE_PREPOSITIONS = frozenset(
     }
 )
 # After these, an unknown one-word "person" is a place the tagger got wrong ("spoke from Rostov").
+# Countries whose names are written family name first in English news, so that "Shen" after "Shen Guofang" and
+# "Kim" after "Kim Jong Un" are the same person.
+FAMILY_NAME_FIRST = frozenset({"CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "VNM", "KHM", "SGP", "MNG"})
+
 PERSON_PLACE_PREPOSITIONS = frozenset(
     {"in", "at", "near", "from", "into", "inside", "outside", "around", "through", "across", "over"}
 )
@@ -489,6 +493,11 @@ def _from_entry(
     ranked = ranked or [e for e in entries if country and e.country == country] or in_office or entries
     entry = ranked[0]
     code, _title = entry.code_on(date)
+    if code == f"{entry.country}ELI" and entry.kind == "person":
+        # Out of every office the tables know on that date, but the text names a current title ("Foreign Ministry
+        # spokesman Shen Guofang" in 2005): the text is the better evidence.
+        role = _current_title(phrase, d)
+        code = f"{entry.country}{role}" if role else code
     sectors = _sectors(code, entry.country)
     return _Found(
         start,
@@ -553,12 +562,24 @@ def _title_code(phrase: Span, ent: Span, d: dicts.Dictionaries) -> str | None:
     return _longest_role([t.lower_ for t in phrase if t.i < ent.start and t.pos_ != "DET"], d)
 
 
+def _current_title(phrase: Span, d: dicts.Dictionaries) -> str | None:
+    """The role code of a title the phrase gives before its name, unless it says the office is past."""
+    names = [t for t in phrase if t.ent_type_ == "PERSON"]
+    if not names or any(t.lower_ in ("former", "ex", "late") for t in phrase):
+        return None
+    return _longest_role([t.lower_ for t in phrase if t.i < names[0].i and t.pos_ != "DET"], d)
+
+
 def _same_surname(key: str, found: list[_Found]) -> _Found | None:
-    """The latest person mentioned by a full name that ends with this surname (or is this name)."""
+    """The latest person mentioned by a full name that ends with this surname (or is this name); for people of
+    countries that write the family name first ("Shen Guofang", "Kim Jong Un", "Hun Sen"), one that starts with
+    it."""
     for mention in reversed(found):
         if mention.person and mention.name:
             name = dicts.normalise(mention.name)
             if name == key or name.endswith(" " + key):
+                return mention
+            if mention.country in FAMILY_NAME_FIRST and name.startswith(key + " "):
                 return mention
     return None
 
@@ -675,6 +696,10 @@ def _country_of(phrase: Span, d: dicts.Dictionaries) -> str | None:
         covered.update(range(ent.start, ent.end))
         key = dicts.normalise(ent.text)
         iso3 = d.demonyms.get(key) or d.country_names.get(key)
+        if not iso3 and ent.label_ == "ORG" and len(ent) > 1:
+            # "Chinese Foreign Ministry spokesman X": the country is the first word of the organisation's name.
+            first = dicts.normalise(ent[0].text)
+            iso3 = d.demonyms.get(first) or d.country_names.get(first)
         if iso3 and ent.root.i != phrase.root.i and ent.text[:1].isupper():
             return iso3
     for token in phrase:
