@@ -482,3 +482,26 @@ def test_family_name_first(pipeline: Pipeline) -> None:
     )
     assert western["US Trade Representative Rob Portman"] == "USAGOV"
     assert western.get("Rob") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "actors"),
+    [
+        ("KYIV (AP) — Ukraine condemned Russia for the strike.", ["Ukraine", "Russia"]),
+        ("BEIRUT, Dec 10 - Israel struck Lebanon on Sunday.", ["Israel", "Lebanon"]),
+        ("MOSCOW, Dec. 10 (Reuters) - Russia said it would respond.", ["Russia"]),
+        # Not a dateline: the agency is the one reporting, and is an actor.
+        ("AP reported that Ukraine condemned Russia.", ["AP", "Ukraine", "Russia"]),
+    ],
+)
+def test_words_of_a_dateline_are_no_actors(pipeline: Pipeline, text: str, actors: list[str]) -> None:
+    """The agency and date of a dateline are neither actors nor part of one; what follows the dash is read."""
+    assert [a.span.text for a in _actors(pipeline, text)] == actors
+
+
+def test_dateline_headers() -> None:
+    """A dateline's header runs from its place to its dash, in any paragraph of the body; other openings have
+    none."""
+    text = "Title\n\nMOSCOW, Dec. 10 (Reuters) - Russia said.\nKYIV (AP) — Ukraine said.\nMoscow, the capital, was quiet."
+    headers = datelines.headers(text, 7)
+    assert [text[s:e] for s, e in headers] == ["MOSCOW, Dec. 10 (Reuters) -", "KYIV (AP) —"]

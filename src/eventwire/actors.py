@@ -271,14 +271,16 @@ def find_actors(article: Article, doc: Doc, d: dicts.Dictionaries) -> list[Actor
     found: list[_Found] = []
     starts = [s.span.start for s in article.sentences]
     context = context_country(doc, d)
+    headers = datelines.headers(article.text, article.body_start)
     for sent in doc.sents:
         index = _sentence_index(starts, sent.start_char)
         sporty = bool(
             SPORTS.search(sent.text) or (SCORE.search(sent.text) and SPORT_CONTEXT.search(sent.text))
         )
         taken: list[tuple[int, int]] = []
-        for phrase in _phrases(sent):
-            if any(phrase.start_char < e and s < phrase.end_char for s, e in taken):
+        for whole in _phrases(sent):
+            phrase = _outside(whole, headers)
+            if phrase is None or any(phrase.start_char < e and s < phrase.end_char for s, e in taken):
                 continue
             for mention in _resolve(phrase, index, article, d, found, sporty, context):
                 found.append(mention)
@@ -286,6 +288,17 @@ def find_actors(article: Article, doc: Doc, d: dicts.Dictionaries) -> list[Actor
     return [
         _mention(i, f, article) for i, f in enumerate(sorted(found, key=lambda f: (f.start, f.code or "")))
     ]
+
+
+def _outside(phrase: Span, headers: list[tuple[int, int]]) -> Span | None:
+    """A phrase without the words of a dateline ("Dec 10 - Israel" is Israel); None when all of it is dateline."""
+    for start, end in headers:
+        if start <= phrase.start_char < end:
+            rest = [t for t in phrase if t.idx >= end]
+            if not rest:
+                return None
+            return phrase.doc[rest[0].i : phrase.end]
+    return phrase
 
 
 def context_country(doc: Doc, d: dicts.Dictionaries) -> str | None:

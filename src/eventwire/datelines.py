@@ -67,3 +67,30 @@ def is_dateline(text: str, body_start: int, start: int, end: int) -> bool:
         return False
     found = at(text, opening)
     return found is not None and found.start == start and end <= found.end
+
+
+# What may stand between a dateline's place and its dash: a region, a date, an agency in parentheses.
+_HEADER = re.compile(r"[A-Za-z0-9.,()&' ]{0,60}?" + _DASH)
+
+
+def headers(text: str, body_start: int) -> list[tuple[int, int]]:
+    """The whole dateline of each body paragraph that opens with one, from its place to its dash ("MOSCOW, Dec.
+    10 (Reuters) -"): words of a dateline are no actors (the agency is not a source of the story's events)."""
+    found = []
+    for start in _paragraph_starts(text, body_start):
+        dateline = at(text, start)
+        if dateline is None:
+            continue
+        tail = _HEADER.match(text, dateline.end)
+        found.append((dateline.start, tail.end() if tail else dateline.end))
+    return found
+
+
+def _paragraph_starts(text: str, body_start: int) -> list[int]:
+    """Where each paragraph of the body begins."""
+    starts = [body_start]
+    pos = text.find("\n", body_start)
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
+    return starts
