@@ -159,3 +159,37 @@ def test_what_a_verbal_act_is_about_is_not_where_it_happened(pipeline: Pipeline)
     bombed = annotated(pipeline, "Russian jets bombed a market in Idlib.")
     (strike,) = [e for e in bombed.events if e.code.startswith(("18", "19"))]
     assert strike.location == "Idlib"
+
+
+def test_a_province_and_its_towns_support_each_other(pipeline: Pipeline) -> None:
+    canada = annotated(pipeline, "Flooding closed roads in London and Sarnia on Monday.")
+    assert place(canada, "London").country == "CAN"
+    said = annotated(pipeline, "Police in London, Ontario, made an arrest.")
+    assert place(said, "London").country == "CAN"
+    england = annotated(pipeline, "Flooding closed roads in London on Monday.")
+    assert place(england, "London").country == "GBR"
+
+
+def test_a_town_named_like_a_division_does_not_take_its_neighbours_region(pipeline: Pipeline) -> None:
+    uk = annotated(pipeline, "Snow fell on Sheffield and Leeds, and on Wales.")
+    assert place(uk, "Wales").feature == "ADM1"
+    mexico = annotated(pipeline, "Crowds in Mexico celebrated. Fireworks lit up Guadalajara.")
+    assert place(mexico, "Mexico").feature == "PCLI"
+    town = annotated(
+        pipeline, "Volunteers live in Lebanon. The Pennsylvania Department of Agriculture approved the fair."
+    )
+    assert place(town, "Lebanon").country == "USA"
+
+
+def test_a_state_named_by_an_organisation_places_its_towns(pipeline: Pipeline) -> None:
+    texas = annotated(pipeline, "An Athens man was arrested by the Texas Department of Public Safety.")
+    assert place(texas, "Athens").country == "USA"
+    greece = annotated(pipeline, "An Athens man was arrested on Monday.")
+    assert place(greece, "Athens").country == "GRC"
+
+
+def test_only_unambiguous_divisions_are_read_in_organisations() -> None:
+    divisions = gazetteer().divisions
+    assert divisions["Ohio"] == "USA.OH" and divisions["Ontario"] == "CAN.08"
+    # "Georgia" is also a country, "Washington" mostly the capital: an organisation's name settles neither.
+    assert "Georgia" not in divisions and "Washington" not in divisions

@@ -49,7 +49,8 @@ TERRITORY_PRIOR = 4.5
 # A national capital is named in news far more than its population says ("Washington" is the US capital).
 CAPITAL = 0.5
 # Weights of the article's context: a place in the country of the article's other places (times their share), in
-# a state or county it names, a country whose neighbour it names, a country of one of its actors.
+# the first-level division (state, province) of its other places or of a county or organisation it names, a country
+# whose neighbour it names, a country of one of its actors.
 SAME_COUNTRY = 1.5
 SAME_ADMIN1 = 1.5
 NEIGHBOUR = 1.0
@@ -109,7 +110,7 @@ class Candidate:
     lon: float
     feature: str
     population: int = 0
-    admin1: str | None = None  # "USA.OH": the state a US city lies in, or a US state itself
+    admin1: str | None = None  # "USA.OH", "CAN.08": the first-level division a city lies in, or that division
 
     def prior(self) -> float:
         """How likely this reading is before the context is weighed."""
@@ -130,6 +131,9 @@ class Gazetteer:
 
     names: dict[str, list[Candidate]] = field(default_factory=dict)
     counties: dict[str, frozenset[str]] = field(default_factory=dict)  # "rapides parish" → {"USA.LA"}
+    # First-level divisions by the name an organisation may carry: "Ohio" → "USA.OH".
+    divisions: dict[str, str] = field(default_factory=dict)
+    division_names: re.Pattern[str] | None = None
     neighbours: dict[str, frozenset[str]] = field(default_factory=dict)
     demonyms: frozenset[str] = frozenset()
     load_seconds: float = 0.0
@@ -174,6 +178,7 @@ def gazetteer() -> Gazetteer:
     cities = list(cache.get_cities().values())
     _add_cities(gaz, cities, iso3, capitals)
     _add_countries(gaz, countries, points, _city_points(cities, iso3))
+    _index_divisions(gaz)
     gaz.load_seconds = time.perf_counter() - started
     LOGGER.info("gazetteer loaded in %.2f s: %d names", gaz.load_seconds, len(gaz.names))
     return gaz
@@ -200,7 +205,8 @@ def _regions(gaz: Gazetteer, states: dict[int, str]) -> dict[str, Candidate]:
             float(row["lat"]),
             float(row["lon"]),
             feature,
-            admin1=states.get(geonameid or 0),
+            admin1=states.get(geonameid or 0)
+            or (f"{row['iso3']}.{row['admin1']}" if row["admin1"] else None),
         )
         if kind == "country":
             points[row["iso3"]] = candidate
@@ -268,13 +274,29 @@ def _add_cities(
             float(city["longitude"]),
             "PPLC" if (country, name) in capitals else "P",
             int(city["population"]),
-            f"USA.{city['admin1code']}" if country == "USA" else None,
+            f"{country}.{city['admin1code']}" if city["admin1code"] else None,
         )
         gaz.add(name, candidate)
         if city["population"] >= ALIAS_POPULATION:
             for alias in city["alternatenames"]:
                 if _latin_name(alias):
                     gaz.add(alias, candidate)
+
+
+def _index_divisions(gaz: Gazetteer) -> None:
+    """The first-level divisions an organisation's name can point to ("Georgia Bureau of Investigation"): those
+    whose name is no country's and whose most prominent reading lies in the division ("Washington" is left out,
+    "New York" kept)."""
+    for readings in gaz.names.values():
+        regions = [c for c in readings if c.kind == "region" and c.admin1]
+        if len(regions) != 1 or any(c.kind == "country" for c in readings):
+            continue
+        region, code = regions[0], regions[0].admin1
+        leading = max(readings, key=Candidate.prior)
+        if code and leading.admin1 == code and region.name not in gaz.divisions:
+            gaz.divisions[region.name] = code
+    names = sorted(gaz.divisions, key=len, reverse=True)  # "West Virginia" before "Virginia"
+    gaz.division_names = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b")
 
 
 def _latin_name(text: str) -> bool:
@@ -438,7 +460,8 @@ def _within(readings: list[Candidate], qualifiers: list[Candidate]) -> list[Cand
 
 @dataclass(slots=True)
 class Context:
-    """What the article is about, by place: countries and US states of its places, and its actors' countries."""
+    """What the article is about, by place: countries and first-level divisions of its places (and of the counties
+    and organisations it names), and its actors' countries."""
 
     countries: Counter[str] = field(default_factory=Counter)
     inside: Counter[str] = field(default_factory=Counter)  # countries named through places inside them
@@ -457,8 +480,21 @@ def _counties(text: str, gaz: Gazetteer) -> Counter[str]:
     return found
 
 
+def _named_divisions(article: Article, gaz: Gazetteer) -> Counter[str]:
+    """The states and provinces named inside organisations and unknown places ("Georgia Bureau of Investigation",
+    "the State of Ohio", "Northeast Georgia"): local news names its state's agencies more than the state."""
+    found: Counter[str] = Counter()
+    if gaz.division_names is None:
+        return found
+    for entity in article.entities:
+        text = entity.span.text
+        if entity.label == "ORG" or (entity.label in ENTITY_LABELS and not gaz.lookup(text)):
+            found.update(gaz.divisions[m[0]] for m in gaz.division_names.finditer(text))
+    return found
+
+
 def _context(
-    found: list[Toponym], choices: list[Candidate | None], actors: frozenset[str], counties: Counter[str]
+    found: list[Toponym], choices: list[Candidate | None], actors: frozenset[str], divisions: Counter[str]
 ) -> dict[str, Context]:
     """For each name, the context the article's other names give (a name does not vouch for itself)."""
     by_key: dict[str, Context] = {}
@@ -474,9 +510,8 @@ def _context(
     contexts = {}
     for key in by_key:
         context = Context(actors=actors)
-        context.admin1.update(counties)
-        if counties:
-            context.countries["USA"] += counties.total()
+        context.admin1.update(divisions)
+        context.countries.update(Counter({code.split(".")[0]: n for code, n in divisions.items()}))
         for other, part in by_key.items():
             if other != key:
                 context.countries.update(part.countries)
@@ -486,8 +521,11 @@ def _context(
     return contexts
 
 
-def _score(candidate: Candidate, context: Context, gaz: Gazetteer) -> float:
-    """How well a reading fits the article: its prior, and the support of the article's other places and actors."""
+def _score(candidate: Candidate, context: Context, gaz: Gazetteer, shadow: str = "") -> float:
+    """How well a reading fits the article: its prior, and the support of the article's other places and actors.
+
+    A town named like a larger division (`shadow`, see `_shadow`) takes no support from the region of the article's
+    other places, nor, when it is its own country's name, from that country: the division earns it first."""
     score = candidate.prior()
     country = candidate.country
     if candidate.kind == "country":
@@ -495,9 +533,9 @@ def _score(candidate: Candidate, context: Context, gaz: Gazetteer) -> float:
             context.inside[country] or gaz.neighbours.get(country, frozenset()) & context.countries.keys()
         ):
             score += NEIGHBOUR
-    elif country and context.countries[country]:
+    elif country and context.countries[country] and shadow != "country":
         score += SAME_COUNTRY * context.countries[country] / context.countries.total()
-    if candidate.admin1 and context.admin1[candidate.admin1]:
+    if candidate.admin1 and context.admin1[candidate.admin1] and not shadow:
         score += SAME_ADMIN1
     if country in context.actors:
         score += ACTOR_COUNTRY
@@ -505,14 +543,14 @@ def _score(candidate: Candidate, context: Context, gaz: Gazetteer) -> float:
 
 
 def _resolve(
-    found: list[Toponym], actors: frozenset[str], counties: Counter[str], gaz: Gazetteer
+    found: list[Toponym], actors: frozenset[str], divisions: Counter[str], gaz: Gazetteer
 ) -> list[Candidate]:
     """The reading of each toponym: first by prior alone, then twice by the context the others give."""
     # Only names that can hardly mean anything else set the first context: a guess must not vouch for another.
     choices: list[Candidate | None] = [_clear(t, gaz) for t in found]
     resolved: list[Candidate] = []
     for _ in range(2):
-        contexts = _context(found, choices, actors, counties)
+        contexts = _context(found, choices, actors, divisions)
         resolved = [_best(t, contexts[t.key], gaz) for t in found]
         choices = list(resolved)
     return resolved
@@ -520,7 +558,21 @@ def _resolve(
 
 def _best(toponym: Toponym, context: Context, gaz: Gazetteer) -> Candidate:
     """The reading that fits the article best."""
-    return max(toponym.said or toponym.readings, key=lambda c: _score(c, context, gaz))
+    return max(
+        toponym.said or toponym.readings,
+        key=lambda c: _score(c, context, gaz, _shadow(c, toponym.readings)),
+    )
+
+
+def _shadow(candidate: Candidate, readings: list[Candidate]) -> str:
+    """What larger division shares a town's name: its own "country" ("Mexico" among Mexican cities is the
+    country), a first-level "region" ("Wales" among English towns is the nation), or nothing ("Lebanon" among
+    Pennsylvanian towns may well be the town)."""
+    if candidate.kind != "city":
+        return ""
+    if any(c.kind == "country" and c.country == candidate.country for c in readings):
+        return "country"
+    return "region" if any(c.kind == "region" for c in readings) else ""
 
 
 def _clear(toponym: Toponym, gaz: Gazetteer) -> Candidate | None:
@@ -543,7 +595,8 @@ class PlaceStage:
         gaz = gazetteer()
         found = _toponyms(article, doc, gaz)
         actors = frozenset(a.country for a in article.actors if a.country)
-        chosen = _resolve(found, actors, _counties(article.text, gaz), gaz)
+        divisions = _counties(article.text, gaz) + _named_divisions(article, gaz)
+        chosen = _resolve(found, actors, divisions, gaz)
         starts = [s.span.start for s in article.sentences]
         places = [
             _place(article, i, t, c, bisect.bisect_right(starts, t.start) - 1)
