@@ -193,3 +193,24 @@ def test_only_unambiguous_divisions_are_read_in_organisations() -> None:
     assert divisions["Ohio"] == "USA.OH" and divisions["Ontario"] == "CAN.08"
     # "Georgia" is also a country, "Washington" mostly the capital: an organisation's name settles neither.
     assert "Georgia" not in divisions and "Washington" not in divisions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Storm of protest\n\nMIAMI — Police arrested ten protesters on Sunday.",
+        "Storm of protest\n\nBy Jane Doe\n\nMiami, Dec. 10 (AP) — Police arrested ten protesters on Sunday.",
+    ],
+)
+def test_a_dateline_after_a_headline_or_byline(pipeline: Pipeline, text: str) -> None:
+    """A dateline may open the second or third paragraph (after a headline or a byline); it places the events."""
+    article = annotated(pipeline, text)
+    (arrest,) = [e for e in article.events if e.code.startswith("17")]
+    assert arrest.location == "Miami"
+
+
+def test_a_capitalised_word_later_in_the_story_is_no_dateline(pipeline: Pipeline) -> None:
+    """A fourth paragraph opening in capitals is not the story's dateline."""
+    text = "One\n\nTwo.\n\nThree.\n\nMIAMI — Police arrested ten protesters on Sunday."
+    (arrest,) = [e for e in annotated(pipeline, text).events if e.code.startswith("17")]
+    assert arrest.location is None

@@ -77,7 +77,7 @@ def headers(text: str, body_start: int) -> list[tuple[int, int]]:
     """The whole dateline of each body paragraph that opens with one, from its place to its dash ("MOSCOW, Dec.
     10 (Reuters) -"): words of a dateline are no actors (the agency is not a source of the story's events)."""
     found = []
-    for start in _paragraph_starts(text, body_start):
+    for start in paragraph_starts(text, body_start):
         dateline = at(text, start)
         if dateline is None:
             continue
@@ -86,11 +86,11 @@ def headers(text: str, body_start: int) -> list[tuple[int, int]]:
     return found
 
 
-def _paragraph_starts(text: str, body_start: int) -> list[int]:
-    """Where each paragraph of the body begins."""
+def paragraph_starts(text: str, body_start: int) -> list[int]:
+    """Where each paragraph (each non-blank line) of the body begins."""
     starts = [body_start]
     pos = text.find("\n", body_start)
     while pos != -1:
         starts.append(pos + 1)
         pos = text.find("\n", pos + 1)
-    return starts
+    return [s for s in starts if text[s : text.find("\n", s) if "\n" in text[s:] else len(text)].strip()]

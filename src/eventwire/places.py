@@ -24,8 +24,8 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from . import datelines, ontology
 from . import dictionaries as dicts
-from . import ontology
 from .model import Article, EventMention, Place
 
 if TYPE_CHECKING:
@@ -90,12 +90,8 @@ STATE_ABBREVIATIONS = {
     "Okla.": "OK", "Ore.": "OR", "Pa.": "PA", "R.I.": "RI", "S.C.": "SC", "S.D.": "SD", "Tenn.": "TN",
     "Tex.": "TX", "Vt.": "VT", "Va.": "VA", "Wash.": "WA", "W.Va.": "WV", "Wis.": "WI", "Wyo.": "WY",
 }  # fmt: skip
-# A wire story's dateline: the place in capitals at the start of the body, before a comma, a dash or the agency.
-DATELINE = re.compile(
-    r"\s*(?P<place>[A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+){0,3})"
-    r"(?:, (?P<qualifier>[A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+){0,2}))?"
-    r"\s*(?:,|\(|—|–|--? )"
-)
+# A dateline opens one of the body's first paragraphs: a headline or a byline may come before it.
+DATELINE_PARAGRAPHS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,15 +340,17 @@ def _toponyms(article: Article, doc: Doc, gaz: Gazetteer) -> list[Toponym]:
 
 
 def _dateline(article: Article, gaz: Gazetteer) -> list[Toponym]:
-    """The place of a wire story's dateline ("GAZA CITY, Dec 10 (Reuters) -"), with its qualifier if any."""
-    match = DATELINE.match(article.text, article.body_start)
-    if match is None:
+    """The place of a wire story's dateline ("GAZA CITY, Dec 10 (Reuters) -"), with its qualifier if any: the
+    first of the body's first paragraphs that opens with one (a headline or a byline may come first)."""
+    openings = datelines.paragraph_starts(article.text, article.body_start)[:DATELINE_PARAGRAPHS]
+    found = next((d for d in (datelines.at(article.text, pos) for pos in openings) if d is not None), None)
+    if found is None:
         return []
-    readings = gaz.lookup(match["place"].title())
+    readings = gaz.lookup(found.place.title())
     if not readings:
         return []
-    toponym = Toponym(match.start("place"), match.end("place"), match["place"], readings, dateline=True)
-    qualifier = match["qualifier"]
+    toponym = Toponym(found.start, found.end, found.place, readings, dateline=True)
+    qualifier = found.qualifier
     # A dateline names a well-known city alone and qualifies any other ("WASHINGTON", "ATHENS, Ga.").
     said = _within(readings, gaz.lookup(qualifier)) if qualifier else []
     toponym.said = said or [max(readings, key=Candidate.prior)]
