@@ -6,16 +6,19 @@ import json
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import DatasetMissing, EventwireError, RefMismatch, UsageError
 from ..model import Article, Source, Span
 from ..pipeline import Pipeline
 from .datasets import documents, resolve
-from .gold import GoldItem
+from .gold import GoldCluster, GoldItem
 from .scoring import Mismatch, Scores, score_item
+
+if TYPE_CHECKING:
+    from .clusters import ClusterScores
 
 LOGGER = logging.getLogger(__name__)
 
@@ -32,9 +35,14 @@ class Evaluation:
     texts: dict[str, str] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
     splits: dict[str, Scores] = field(default_factory=dict)
+    # Set when the gold is event clusters: pairwise clustering figures instead of extraction scores.
+    clusters: ClusterScores | None = None
+    cluster_splits: dict[str, ClusterScores] = field(default_factory=dict)
 
     def metrics(self) -> dict[str, Any]:
         """All figures, with per-split figures where the gold has splits."""
+        if self.clusters is not None:
+            return self._cluster_metrics()
         out = self.scores.metrics()
         if self.splits:
             out["splits"] = {name: s.metrics() for name, s in sorted(self.splits.items())}
@@ -42,15 +50,37 @@ class Evaluation:
             out["skipped"] = dict(self.skipped)
         return out
 
+    def _cluster_metrics(self) -> dict[str, Any]:
+        """The clustering figures, per split too."""
+        assert self.clusters is not None
+        out: dict[str, Any] = {"clusters": self.clusters.metrics()}
+        if self.cluster_splits:
+            out["splits"] = {
+                name: {"clusters": s.metrics()} for name, s in sorted(self.cluster_splits.items())
+            }
+        if self.skipped:
+            out["skipped"] = dict(self.skipped)
+        return out
 
-def evaluate(items: Iterable[GoldItem], pipeline: Pipeline, name: str = "gold") -> Evaluation:
+
+def evaluate(items: Iterable[GoldItem | GoldCluster], pipeline: Pipeline, name: str = "gold") -> Evaluation:
     """Run the pipeline on every gold item's text and score it; items whose text is unavailable are counted.
 
     An item cut from a dataset document (a `ref`) is judged in its context: the whole document is parsed once and
-    the records that fall inside the item are kept, as an actor or a date needs the article around it.
+    the records that fall inside the item are kept, as an actor or a date needs the article around it. Gold event
+    clusters are scored for grouping instead (`clusters.evaluate_clusters`).
     """
+    records = iter(items)
+    first = next(records, None)
+    if isinstance(first, GoldCluster):
+        from .clusters import evaluate_clusters
+
+        return evaluate_clusters(
+            (c for c in chain([first], records) if isinstance(c, GoldCluster)), pipeline, name
+        )
     result = Evaluation(name)
-    iterator = iter(_resolved(items, result))
+    gold = (i for i in chain([first] if first else [], records) if isinstance(i, GoldItem))
+    iterator = iter(_resolved(gold, result))
     while batch := list(islice(iterator, BATCH)):
         for item, article in zip(batch, _predict(batch, pipeline), strict=True):
             if isinstance(article, EventwireError):

@@ -128,6 +128,29 @@ class GoldItem:
     notes: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ClusterMention:
+    """A gold report of an event: a span of a dataset document (sentence or trigger words), optionally coded."""
+
+    ref: Ref
+    code: str | None = None
+    source: list[str] | None = None
+    target: list[str] | None = None
+
+
+@dataclass(slots=True)
+class GoldCluster:
+    """The gold mentions that report one real-world event (`docs/gold-format.md`, event clusters)."""
+
+    id: str
+    mentions: list[ClusterMention]
+    split: str | None = None
+    topic: str | None = None
+    date: dt.date | None = None
+    summary: str | None = None
+    notes: str | None = None
+
+
 def text_sha1(text: str) -> str:
     """The checksum a `Ref` keeps of the text it points to (first 12 hex digits of SHA-1)."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
@@ -149,6 +172,28 @@ def read_gold(path: str | Path) -> Iterator[GoldItem]:
                     f"gold item {item.id!r}: {'; '.join(problems)}", source=str(path), line=number
                 )
             yield item
+
+
+def read_clusters(path: str | Path) -> Iterator[GoldCluster]:
+    """Gold clusters from a JSON Lines file; a malformed line is an error naming the file and line."""
+    with Path(path).open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip() or line.lstrip().startswith("//"):
+                continue
+            try:
+                cluster = from_dict(GoldCluster, json.loads(line))
+            except (json.JSONDecodeError, TypeError, KeyError, ValueError) as exc:
+                raise MalformedRecord(f"not a gold cluster: {exc}", source=str(path), line=number) from exc
+            if not cluster.mentions:
+                raise MalformedRecord(
+                    f"gold cluster {cluster.id!r} has no mentions", source=str(path), line=number
+                )
+            yield cluster
+
+
+def is_cluster_record(record: object) -> bool:
+    """Whether a JSON record is a gold cluster (mentions, no text of its own) rather than a gold item."""
+    return isinstance(record, dict) and "mentions" in record and "text" not in record and "ref" not in record
 
 
 def write_gold(items: Iterable[GoldItem], path: str | Path) -> int:

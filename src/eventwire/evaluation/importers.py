@@ -23,7 +23,18 @@ from typing import Any
 from ..errors import MalformedRecord, UsageError
 from ..model import trimmed
 from ..ontology import cameo_codes, normalise_code
-from .gold import GoldDate, GoldEntity, GoldEvent, GoldItem, GoldPlace, GoldQuote, read_gold
+from .gold import (
+    GoldCluster,
+    GoldDate,
+    GoldEntity,
+    GoldEvent,
+    GoldItem,
+    GoldPlace,
+    GoldQuote,
+    is_cluster_record,
+    read_clusters,
+    read_gold,
+)
 
 Importer = Callable[[str | Path], Iterator[GoldItem]]
 
@@ -678,7 +689,8 @@ def detect_format(path: str | Path) -> str:
     """The format of a gold file or directory, from its extension and first bytes.
 
     One of the `IMPORTERS`, or `eventwire` for eventwire's own JSON Lines (`read_gold`): a JSON record with a
-    PLOVER `event` field is PLOVER, any other JSON Lines file is taken to be eventwire's.
+    PLOVER `event` field is PLOVER, one with `mentions` and no text of its own is event clusters (`clusters`),
+    any other JSON Lines file is taken to be eventwire's.
     """
     target = Path(path)
     if target.is_dir():
@@ -723,6 +735,8 @@ def _json_format(path: Path, head: str) -> str:
             except json.JSONDecodeError:
                 # Not for detection to judge: eventwire's reader reports the broken line.
                 return "eventwire"
+            if is_cluster_record(record):
+                return "clusters"
             return "plover" if isinstance(record, dict) and "event" in record else "eventwire"
     return "eventwire"
 
@@ -738,12 +752,15 @@ def _xml_root(path: Path) -> str | None:
     return None
 
 
-def import_gold(path: str | Path, fmt: str | None = None) -> Iterator[GoldItem]:
-    """Gold items from a file in any format eventwire reads (its own too), detected unless `fmt` names it."""
+def import_gold(path: str | Path, fmt: str | None = None) -> Iterator[GoldItem | GoldCluster]:
+    """Gold items from a file in any format eventwire reads (its own too), detected unless `fmt` names it; gold
+    event clusters (`clusters`) are read as such."""
     name = fmt or detect_format(path)
     if name == "eventwire":
         return read_gold(path)
+    if name == "clusters":
+        return read_clusters(path)
     if name not in IMPORTERS:
-        known = ", ".join(["eventwire", *IMPORTERS])
+        known = ", ".join(["eventwire", "clusters", *IMPORTERS])
         raise UsageError(f"unknown gold format {name!r} (one of {known})", source=str(path))
     return IMPORTERS[name](path)

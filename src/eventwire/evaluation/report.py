@@ -11,6 +11,12 @@ from .evaluate import Evaluation
 
 def to_json(evaluation: Evaluation) -> str:
     """The figures, confusion matrices and error listing as JSON."""
+    if evaluation.clusters is not None:
+        return json.dumps(
+            {"gold": evaluation.name, "metrics": evaluation.metrics(), "errors": _errors(evaluation)},
+            ensure_ascii=False,
+            indent=1,
+        )
     data: dict[str, Any] = {
         "gold": evaluation.name,
         "metrics": evaluation.metrics(),
@@ -18,18 +24,23 @@ def to_json(evaluation: Evaluation) -> str:
             "cameo_root": _matrix(evaluation.scores.confusion_root),
             "plover": _matrix(evaluation.scores.confusion_plover),
         },
-        "errors": [
-            {
-                "item": m.item,
-                "aspect": m.aspect,
-                "gold": m.gold,
-                "predicted": m.predicted,
-                "text": evaluation.texts.get(m.item, ""),
-            }
-            for m in evaluation.mismatches
-        ],
+        "errors": _errors(evaluation),
     }
     return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def _errors(evaluation: Evaluation) -> list[dict[str, str]]:
+    """The disagreements as JSON records."""
+    return [
+        {
+            "item": m.item,
+            "aspect": m.aspect,
+            "gold": m.gold,
+            "predicted": m.predicted,
+            "text": evaluation.texts.get(m.item, ""),
+        }
+        for m in evaluation.mismatches
+    ]
 
 
 def _matrix(counter: Counter[tuple[str, str]]) -> dict[str, dict[str, int]]:
@@ -42,6 +53,8 @@ def _matrix(counter: Counter[tuple[str, str]]) -> dict[str, dict[str, int]]:
 
 def to_markdown(evaluation: Evaluation, max_errors: int | None = None) -> str:
     """A readable report: headline figures, events by level, other aspects, confusion, then every error."""
+    if evaluation.clusters is not None:
+        return _clusters_markdown(evaluation, max_errors)
     m = evaluation.metrics()
     lines = [f"# Evaluation: {evaluation.name}", "", f"{m['items']} items scored."]
     if evaluation.skipped:
@@ -143,3 +156,36 @@ def _errors_markdown(evaluation: Evaluation, max_errors: int | None) -> list[str
             lines += ["", f"**{current}** — {text[:300]}"]
         lines.append(f"- {mismatch.aspect}: gold `{mismatch.gold}` · predicted `{mismatch.predicted}`")
     return lines
+
+
+def _clusters_markdown(evaluation: Evaluation, max_errors: int | None) -> str:
+    """The report on gold event clusters: how many gold mentions were found, then pairwise clustering figures."""
+    m = evaluation.metrics()
+    rows = [("all", m["clusters"])] + [(name, f["clusters"]) for name, f in m.get("splits", {}).items()]
+    lines = [
+        f"# Evaluation: {evaluation.name}",
+        "",
+        f"{m['clusters']['clusters']} gold event clusters scored.",
+    ]
+    if evaluation.skipped:
+        lines += ["", "Not evaluated:"] + [f"- {n}: {reason}" for reason, n in evaluation.skipped.items()]
+    lines += [
+        "",
+        "| split | clusters | gold mentions | matched | same root | pairwise precision | recall | F1 | tp | fp "
+        "| fn | gold pairs |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, c in rows:
+        p = c["pairwise"]
+        lines.append(
+            f"| {name} | {c['clusters']} | {c['mentions']} | {c['matched']} ({c['matched_share']:.1%}) | "
+            f"{c['matched_same_root']} | {p['precision']:.3f} | {p['recall']:.3f} | {p['f1']:.3f} | {p['tp']} | "
+            f"{p['fp']} | {p['fn']} | {c['gold_pairs']} |"
+        )
+    lines += [
+        "",
+        "Pairs are counted over gold mentions matched to a grouped (eligible) predicted mention; gold pairs counts",
+        "every same-cluster pair, matched or not.",
+    ]
+    lines += _errors_markdown(evaluation, max_errors)
+    return "\n".join(lines) + "\n"
