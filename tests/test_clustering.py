@@ -190,7 +190,7 @@ def test_joint_and_directed_forms_of_a_meeting_are_one_event() -> None:
     strict = cluster(
         [
             mention("a", 4, "040", ("RUSGOV",), ("IRNGOV",)),
-            mention("a", 5, "040", ("RUSGOV", "IRNGOV", "TURGOV"), ()),
+            mention("b", 5, "040", ("RUSGOV", "IRNGOV", "TURGOV"), ()),
         ],
         rule=MatchRule(partial_sides=False),
     )
@@ -204,3 +204,60 @@ def test_a_meetings_parties_are_the_set_most_mentions_fit() -> None:
         [mention("a", 0, "040", ("CHNGOV",), ()), mention("a", 1, "040", ("BRA",), ("CHNGOV",))]
     )
     assert (event.source, event.target) == (("BRA",), ("CHNGOV",))
+
+
+def test_an_agentless_mention_joins_the_event_told_next_to_it() -> None:
+    """ "Gunmen stormed the camp. A guard was killed." is one attack: a mention naming nobody joins the event its
+    article reports in the same or an adjacent sentence, unless it names a side that disagrees; two sentences away,
+    or in another article, it stays apart."""
+    stormed = mention("a", 0, "190", ("PSEREB",), (), sentence=3)
+    events = cluster(
+        [
+            stormed,
+            mention("a", 1, "190", (), (), sentence=4),
+            mention("a", 2, "193", (), ("PSEGOV",), sentence=4),
+            mention("a", 3, "190", (), (), sentence=7),
+            mention("b", 0, "190", (), (), sentence=4),
+            mention("a", 4, "190", ("ISRMIL",), (), sentence=4),
+        ]
+    )
+    assert groups(events) == {
+        frozenset({("a", 0), ("a", 1), ("a", 2)}),
+        frozenset({("a", 3)}),
+        frozenset({("b", 0)}),
+        frozenset({("a", 4)}),
+    }
+    assert (
+        len(
+            cluster(
+                [stormed, mention("a", 1, "190", (), (), sentence=4)], rule=MatchRule(next_sentence=False)
+            )
+        )
+        == 2
+    )
+
+
+def test_related_roots_of_violence() -> None:
+    """A shooting reported as an assault (18) and as a fight (19) is one event; a fight and a protest are not."""
+    assert (
+        len(
+            cluster(
+                [
+                    mention("a", 0, "180", ("LBNUAF",), ("LBNGOV",)),
+                    mention("b", 0, "190", ("LBN",), ("LBNGOV",)),
+                ]
+            )
+        )
+        == 1
+    )
+    assert (
+        len(
+            cluster(
+                [
+                    mention("a", 0, "190", ("LBNUAF",), ("LBNGOV",)),
+                    mention("b", 0, "141", ("LBN",), ("LBNGOV",)),
+                ]
+            )
+        )
+        == 2
+    )

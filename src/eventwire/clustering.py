@@ -30,9 +30,14 @@ class MatchRule:
 
     window_days: int = 1
     max_km: float = 100.0
+    # "root": the same root, or roots one story tells one act with (RELATED_ROOTS); "family": one code the other or
+    # its parent.
     codes: Literal["root", "family"] = "root"
     # A mention that names one side only (the article said who, not to whom) may join an event that names both.
     partial_sides: bool = True
+    # A mention that contradicts no side of an event may join it even naming nobody when its article reports the
+    # event in the same or the next sentence: a story names the actors once, then says "a guard was killed".
+    next_sentence: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +57,8 @@ class Mention:
     copy_of: str | None = None
     # When the report appeared: the article's publication date.
     seen: dt.date | None = None
+    # The sentence of the article it was coded from.
+    sentence: int | None = None
 
     @property
     def key(self) -> tuple[str, int]:
@@ -203,12 +210,6 @@ def symmetric(code: str) -> bool:
     return code in ontology.SYMMETRIC_CODES
 
 
-@functools.lru_cache(maxsize=4096)
-def _root(code: str) -> str:
-    """A code's root, remembered: clustering asks for it for every candidate pair."""
-    return ontology.root(code)
-
-
 def _oriented(mention: Mention) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """A mention's sides; a symmetric act's parties in one canonical form (the first in sorted order, then the
     others), so that "A met B", "B met A" and "A and B met" count as the same pair."""
@@ -223,11 +224,23 @@ def _parties(*sides: Sequence[str]) -> tuple[str, ...]:
     return tuple(sorted({actor for side in sides for actor in side}))
 
 
+# Roots that reports of one act often differ on: a shooting is an assault (18) in one report, a fight (19) in the
+# next, and mass violence (20) in a third.
+RELATED_ROOTS = {"18": "18", "19": "18", "20": "18"}
+
+
 def codes_match(a: str, b: str, rule: MatchRule) -> bool:
-    """Same root; with `codes="family"` also one code the other's ancestor (or equal)."""
+    """The same root group (RELATED_ROOTS); with `codes="family"` one code the other or its ancestor."""
     if rule.codes == "family":
         return a.startswith(b) or b.startswith(a)
-    return _root(a) == _root(b)
+    return _group(a) == _group(b)
+
+
+@functools.lru_cache(maxsize=4096)
+def _group(code: str) -> str:
+    """A code's root group: its root, or the root standing for related roots."""
+    root = ontology.root(code)
+    return RELATED_ROOTS.get(root, root)
 
 
 def actors_agree(a: Sequence[str], b: Sequence[str]) -> bool:
@@ -303,13 +316,34 @@ def places_match(a: Place | None, b: Place | None, rule: MatchRule) -> bool:
 
 
 def matches(mention: Mention, event: Event, rule: MatchRule) -> bool:
-    """Whether a mention reports the event: code, actors, date and place all agree."""
-    return (
+    """Whether a mention reports the event: code, date and place agree, and the actors agree (within one story,
+    do not disagree)."""
+    if not (
         codes_match(mention.code, event.code, rule)
         and dates_match(mention.date, event.date, rule)
         and places_match(mention.place, event.place, rule)
-        and sides_match(mention, event, rule)
+    ):
+        return False
+    if sides_match(mention, event, rule):
+        return True
+    return rule.next_sentence and _told_next_to(mention, event) and not _contradicts(mention, event)
+
+
+def _told_next_to(mention: Mention, event: Event) -> bool:
+    """Whether the mention's article reports the event in the mention's sentence or the one before or after."""
+    return mention.sentence is not None and any(
+        m.article_id == mention.article_id and m.sentence is not None and abs(m.sentence - mention.sentence) <= 1
+        for m in event.mentions
     )
+
+
+def _contradicts(mention: Mention, event: Event) -> bool:
+    """Whether a mention names, on a side the event also names, actors that do not agree with the event's."""
+    if symmetric(mention.code) and symmetric(event.code):
+        mine, theirs = _parties(mention.source, mention.target), _parties(event.source, event.target)
+        return bool(mine and theirs) and not _parties_agree(mine, theirs, MatchRule())
+    pairs = ((mention.source, event.source), (mention.target, event.target))
+    return any(a and b and not actors_agree(a, b) for a, b in pairs)
 
 
 def cluster(
@@ -369,11 +403,12 @@ class _Index:
 
 
 def _buckets(mention: Mention, days: Sequence[dt.date | None]) -> list[_Bucket]:
-    """A mention's index keys: its root, each day, and the country part (first three letters) of each actor, since
-    agreeing actors share it (RUS and RUSGOV)."""
-    root = _root(mention.code)
-    actors = {a[:3] for a in (*mention.source, *mention.target)}
-    return [(root, day, actor) for day in days for actor in actors]
+    """A mention's index keys: its root group, each day, and the country part (first three letters) of each actor,
+    since agreeing actors share it (RUS and RUSGOV), or its article, where mentions may join without a shared
+    actor."""
+    group = _group(mention.code)
+    keys = {a[:3] for a in (*mention.source, *mention.target)} | {f"article:{mention.article_id}"}
+    return [(group, day, key) for day in days for key in keys]
 
 
 def _affinity(mention: Mention, event: Event) -> tuple[int, int, int, str]:

@@ -26,7 +26,7 @@ ELIGIBLE = "NOT (m.negated OR m.hypothetical OR m.future OR m.historical)"
 MENTION_SELECT = f"""
     SELECT m.article_id, m.idx, m.code, m.source, m.target, coalesce(m.event_date, a.pub_date) AS date,
            m.confidence, p.geonameid, p.country, p.lat, p.lon, p.feature, p.name AS place_name, c.outlet,
-           c.copy_of, a.pub_date AS seen
+           c.copy_of, a.pub_date AS seen, m.sentence_idx
     FROM event_mentions m
     JOIN articles a ON a.id = m.article_id
     LEFT JOIN places p ON p.article_id = m.article_id AND p.idx = m.place_idx
@@ -255,6 +255,7 @@ def _mention(row: dict[str, Any]) -> Mention:
         row["outlet"],
         row["copy_of"],
         row["seen"],
+        row["sentence_idx"],
     )
 
 
