@@ -294,7 +294,7 @@ def test_migration_4_keeps_event_rows_of_a_version_3_file(tmp_path: Path) -> Non
     with Store(path) as store:
         store.con.execute("DELETE FROM schema_migrations WHERE version >= 4")
         store.con.execute(
-            "DROP TABLE article_copies; DROP TABLE article_bands; DROP TABLE events; DROP TABLE event_links"
+            "DROP TABLE article_copies; DROP TABLE article_bands; DROP TABLE events; DROP TABLE event_links; DROP TABLE settings"
         )
         store.con.execute("DROP TABLE quotes; DROP TABLE places; DROP TABLE dates")
         store.con.execute(
