@@ -332,7 +332,9 @@ def matches(mention: Mention, event: Event, rule: MatchRule) -> bool:
 def _told_next_to(mention: Mention, event: Event) -> bool:
     """Whether the mention's article reports the event in the mention's sentence or the one before or after."""
     return mention.sentence is not None and any(
-        m.article_id == mention.article_id and m.sentence is not None and abs(m.sentence - mention.sentence) <= 1
+        m.article_id == mention.article_id
+        and m.sentence is not None
+        and abs(m.sentence - mention.sentence) <= 1
         for m in event.mentions
     )
 
