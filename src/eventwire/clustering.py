@@ -168,7 +168,7 @@ def _story(mention: Mention) -> str:
 def _summarise(mentions: Sequence[Mention]) -> Summary:
     """The code, sides, date and place most mentions give (ties broken so that the result is deterministic)."""
     codes = Counter(m.code for m in mentions)
-    best = max(mentions, key=lambda m: (codes[m.code], len(m.code), m.confidence, _neg_key(m.key)))
+    best = min(mentions, key=lambda m: (-codes[m.code], -len(m.code), -m.confidence, m.key))
     dates = Counter(m.date for m in mentions if m.date is not None)
     places = Counter(m.place for m in mentions if m.place is not None)
     if symmetric(best.code):
@@ -188,7 +188,7 @@ def _summarise(mentions: Sequence[Mention]) -> Summary:
 
 def _most_supported_parties(sets: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
     """The parties of a symmetric act: the named set that the most mentions fit within ("Netanyahu held talks"
-    fits "Netanyahu and Putin"), the larger among equals."""
+    fits "Netanyahu and Putin"), the larger and then the more specific among equals."""
     named = sorted({s for s in sets if s})
     if not named:
         return ()
@@ -196,7 +196,7 @@ def _most_supported_parties(sets: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
     def support(candidate: tuple[str, ...]) -> int:
         return sum(1 for s in sets if s and all(any(_same_actor(x, y) for y in candidate) for x in s))
 
-    return max(named, key=lambda c: (support(c), len(c), _neg_id("".join(c))))
+    return min(named, key=lambda c: (-support(c), -len(c), -sum(map(len, c)), c))
 
 
 def event_id(mention: Mention) -> str:
@@ -233,11 +233,11 @@ def codes_match(a: str, b: str, rule: MatchRule) -> bool:
     """The same root group (RELATED_ROOTS); with `codes="family"` one code the other or its ancestor."""
     if rule.codes == "family":
         return a.startswith(b) or b.startswith(a)
-    return _group(a) == _group(b)
+    return group_of(a) == group_of(b)
 
 
 @functools.lru_cache(maxsize=4096)
-def _group(code: str) -> str:
+def group_of(code: str) -> str:
     """A code's root group: its root, or the root standing for related roots."""
     root = ontology.root(code)
     return RELATED_ROOTS.get(root, root)
@@ -365,7 +365,7 @@ def cluster(
     for mention in sorted(mentions, key=_order):
         candidates = [e for e in index.near(mention) if matches(mention, e, rule)]
         if candidates:
-            event = max(candidates, key=lambda e: _affinity(mention, e))
+            event = min(candidates, key=lambda e: _affinity(mention, e))
         else:
             event = Event(event_id(mention))
         event.add(mention)
@@ -408,26 +408,17 @@ def _buckets(mention: Mention, days: Sequence[dt.date | None]) -> list[_Bucket]:
     """A mention's index keys: its root group, each day, and the country part (first three letters) of each actor,
     since agreeing actors share it (RUS and RUSGOV), or its article, where mentions may join without a shared
     actor."""
-    group = _group(mention.code)
+    group = group_of(mention.code)
     keys = {a[:3] for a in (*mention.source, *mention.target)} | {f"article:{mention.article_id}"}
     return [(group, day, key) for day in days for key in keys]
 
 
 def _affinity(mention: Mention, event: Event) -> tuple[int, int, int, str]:
-    """How well a mention fits an event: same code, both sides named alike, nearest date; ties by id."""
+    """How badly a mention fits an event (the least wins): same code first, sides named alike, nearest date, then
+    the smaller id."""
     distance = abs((mention.date - event.date).days) if mention.date and event.date else 0
     named = int(bool(mention.source) == bool(event.source)) + int(bool(mention.target) == bool(event.target))
-    return (int(mention.code == event.code), named, -distance, _neg_id(event.id))
-
-
-def _neg_id(text: str) -> str:
-    """A key under which the smaller id wins a max()."""
-    return "".join(chr(0x10FFFF - ord(c)) for c in text)
-
-
-def _neg_key(key: tuple[str, int]) -> tuple[str, int]:
-    """A mention key under which the earlier mention wins a max()."""
-    return (_neg_id(key[0]), -key[1])
+    return (-int(mention.code == event.code), -named, distance, event.id)
 
 
 def _order(mention: Mention) -> tuple[dt.date, str, int]:
@@ -440,4 +431,4 @@ def _most_common_side(sides: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
     counts = Counter(tuple(sorted(set(s))) for s in sides if s)
     if not counts:
         return ()
-    return max(counts, key=lambda s: (counts[s], sum(map(len, s)), _neg_id("".join(s))))
+    return min(counts, key=lambda s: (-counts[s], -sum(map(len, s)), s))

@@ -16,9 +16,10 @@ import numpy as np
 import pyarrow as pa
 
 from . import copies, ontology
-from .clustering import Event, MatchRule, Mention, Place, cluster
+from .clustering import Event, MatchRule, Mention, Place, cluster, group_of
 from .model import Article
 
+CAMEO_ROOTS = tuple(f"{i:02d}" for i in range(1, 21))
 # Mentions that count as events: what the text says happened, not what was denied, imagined, announced for later
 # or recalled from the past (those stay mentions, with their modes).
 ELIGIBLE = "NOT (m.negated OR m.hypothetical OR m.future OR m.historical)"
@@ -80,35 +81,42 @@ _Signed = tuple[np.ndarray[Any, np.dtype[np.uint64]], str, dt.date | None]
 
 def link_copies(con: duckdb.DuckDBPyConnection, articles: Sequence[Article]) -> None:
     """Record each new article's signature and outlet, and which earlier article it is a near copy of."""
+    ordered = sorted(articles, key=lambda a: a.id)
+    values = {a.id: copies.signature(copies.body(a)) for a in ordered}
+    bands = {i: copies.bands(v) for i, v in values.items()}
+    # One query finds every stored article sharing a band with any of the batch, and one reads their signatures.
+    stored = _stored_candidates(con, bands)
+    known = _signatures(con, set().union(*stored.values()) if stored else set())
     local: dict[str, _Signed] = {}
     local_bands: dict[tuple[int, int], list[str]] = {}
     rows, band_rows = [], []
-    for article in sorted(articles, key=lambda a: a.id):
-        values = copies.signature(copies.body(article))
-        bands = copies.bands(values)
-        candidates = _stored_candidates(con, bands) | {
-            other for i, h in enumerate(bands) for other in local_bands.get((i, h), [])
+    for article in ordered:
+        mine = values[article.id]
+        candidates = {other: known[other] for other in stored.get(article.id, set())} | {
+            other: local[other]
+            for i, h in enumerate(bands[article.id])
+            for other in local_bands.get((i, h), [])
         }
-        copy_of, similarity = article.id, None
         best = max(
             (
-                (copies.similarity(values, sig), root, other)
-                for other, (sig, root, published) in _signatures(con, candidates, local)
+                (copies.similarity(mine, sig), root, other)
+                for other, (sig, root, published) in sorted(candidates.items())
                 if _close(article.date, published)
             ),
             default=None,
         )
+        copy_of, similarity = article.id, None
         if best is not None and best[0] >= copies.THRESHOLD:
             similarity, copy_of = best[0], best[1]
-        local[article.id] = (values, copy_of, article.date)
-        for i, h in enumerate(bands):
+        local[article.id] = (mine, copy_of, article.date)
+        for i, h in enumerate(bands[article.id]):
             local_bands.setdefault((i, h), []).append(article.id)
             band_rows.append({"band": i, "hash": h, "article_id": article.id})
         rows.append(
             {
                 "article_id": article.id,
                 "outlet": copies.outlet(article.source, article.metadata),
-                "minhash": values.tolist(),
+                "minhash": mine.tolist(),
                 "copy_of": copy_of,
                 "similarity": similarity,
             }
@@ -117,31 +125,52 @@ def link_copies(con: duckdb.DuckDBPyConnection, articles: Sequence[Article]) -> 
     _append(con, "article_bands", band_rows, BAND_SCHEMA)
 
 
-def _stored_candidates(con: duckdb.DuckDBPyConnection, bands: list[int]) -> set[str]:
-    """Stored articles that share a band with a signature."""
-    rows = con.execute(
-        "SELECT DISTINCT article_id FROM article_bands b JOIN (SELECT unnest(range(?)) AS band, unnest(?) AS hash) q "
-        "USING (band, hash)",
-        [len(bands), bands],
-    ).fetchall()
-    return {r[0] for r in rows}
+def _stored_candidates(con: duckdb.DuckDBPyConnection, bands: dict[str, list[int]]) -> dict[str, set[str]]:
+    """For each new article, the stored articles that share a band with its signature."""
+    query = pa.table(
+        {
+            "new_id": [i for i, hashes in bands.items() for _ in hashes],
+            "band": [b for hashes in bands.values() for b in range(len(hashes))],
+            "hash": [h for hashes in bands.values() for h in hashes],
+        },
+        schema=pa.schema([("new_id", pa.string()), ("band", pa.int16()), ("hash", pa.int64())]),
+    )
+    found: dict[str, set[str]] = {}
+    for new_id, article_id in _with_table(
+        con,
+        "_batch_bands",
+        query,
+        "SELECT DISTINCT q.new_id, b.article_id FROM article_bands b "
+        "JOIN _batch_bands q ON b.band = q.band AND b.hash = q.hash",
+    ):
+        found.setdefault(new_id, set()).add(article_id)
+    return found
 
 
-def _signatures(
-    con: duckdb.DuckDBPyConnection, ids: set[str], local: dict[str, _Signed]
-) -> list[tuple[str, _Signed]]:
-    """Signatures, copy groups and publication dates of candidate articles, from this batch or the store, in id
-    order."""
-    found = {i: local[i] for i in ids if i in local}
-    stored = sorted(ids - set(found))
-    if stored:
-        for article_id, minhash, copy_of, published in con.execute(
-            "SELECT c.article_id, c.minhash, c.copy_of, a.pub_date FROM article_copies c "
-            "JOIN articles a ON a.id = c.article_id WHERE list_contains(?, c.article_id)",
-            [stored],
-        ).fetchall():
-            found[article_id] = (np.array(minhash, dtype=np.uint64), copy_of, published)
-    return sorted(found.items(), key=lambda item: item[0])
+def _signatures(con: duckdb.DuckDBPyConnection, ids: set[str]) -> dict[str, _Signed]:
+    """Signatures, copy groups and publication dates of stored articles."""
+    if not ids:
+        return {}
+    wanted = pa.table({"article_id": sorted(ids)}, schema=pa.schema([("article_id", pa.string())]))
+    rows = _with_table(
+        con,
+        "_wanted_articles",
+        wanted,
+        "SELECT c.article_id, c.minhash, c.copy_of, a.pub_date FROM article_copies c "
+        "JOIN _wanted_articles w ON w.article_id = c.article_id JOIN articles a ON a.id = c.article_id",
+    )
+    return {r[0]: (np.array(r[1], dtype=np.uint64), r[2], r[3]) for r in rows}
+
+
+def _with_table(
+    con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, sql: str
+) -> list[tuple[Any, ...]]:
+    """The rows of a query that joins an Arrow table registered under a name for the query's duration."""
+    con.register(name, table)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.unregister(name)
 
 
 def _close(a: dt.date | None, b: dt.date | None) -> bool:
@@ -200,22 +229,35 @@ def rebuild(con: duckdb.DuckDBPyConnection, rule: MatchRule) -> int:
 
 
 def _candidates(con: duckdb.DuckDBPyConnection, mentions: list[Mention], rule: MatchRule) -> list[Event]:
-    """Stored events the mentions could join: the same roots, dated within the window of their dates."""
-    roots = sorted({ontology.root(m.code) for m in mentions})
-    dates = [m.date for m in mentions if m.date is not None]
-    window = dt.timedelta(days=rule.window_days)
-    if dates:
-        where = "(event_date BETWEEN ? AND ? OR event_date IS NULL)"
-        params: list[Any] = [min(dates) - window, max(dates) + window]
-    else:
-        where, params = "event_date IS NULL", []
-    ids = [
-        r[0]
-        for r in con.execute(
-            f"SELECT id FROM events WHERE list_contains(?, root) AND {where} ORDER BY id", [roots, *params]
-        ).fetchall()
-    ]
-    return _events(con, ids)
+    """Stored events the mentions could join: for some mention, a root of its group, a date within its window and
+    an actor's country in common (mentions that name nobody join only events of their own article, which are
+    new; an undated mention, only undated events)."""
+    window = range(-rule.window_days, rule.window_days + 1)
+    keys: set[tuple[str, dt.date | None, str]] = set()
+    for m in mentions:
+        roots = [r for r in CAMEO_ROOTS if group_of(r) == group_of(m.code)]
+        days = [m.date + dt.timedelta(days=d) for d in window] if m.date else [None]
+        countries = {a[:3] for a in (*m.source, *m.target)}
+        keys.update((r, day, c) for r in roots for day in days for c in countries)
+    if not keys:
+        return []
+    table = pa.table(
+        {
+            "root": [k[0] for k in keys],
+            "day": [k[1] for k in keys],
+            "country": [k[2] for k in keys],
+        },
+        schema=pa.schema([("root", pa.string()), ("day", pa.date32()), ("country", pa.string())]),
+    )
+    rows = _with_table(
+        con,
+        "_candidate_keys",
+        table,
+        "SELECT DISTINCT e.id FROM (SELECT id, root, event_date, left(unnest(list_concat(source, target)), 3) "
+        "AS country FROM events) e JOIN _candidate_keys k ON e.root = k.root AND e.country = k.country "
+        "AND e.event_date IS NOT DISTINCT FROM k.day ORDER BY e.id",
+    )
+    return _events(con, [r[0] for r in rows])
 
 
 def _events(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[Event]:
@@ -226,12 +268,17 @@ def _events(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[Event]:
     sql = (
         MENTION_SELECT.replace(
             "FROM event_mentions m",
-            "FROM event_links l JOIN event_mentions m "
+            "FROM _wanted_events w JOIN event_links l ON l.event_id = w.id JOIN event_mentions m "
             "ON m.article_id = l.article_id AND m.idx = l.mention_idx",
         ).replace("SELECT m.article_id", "SELECT l.event_id, m.article_id")
-        + " AND list_contains(?, l.event_id) ORDER BY l.event_id, m.article_id, m.idx"
+        + " ORDER BY l.event_id, m.article_id, m.idx"
     )
-    for row in _rows(con, sql, [ids]):
+    con.register("_wanted_events", pa.table({"id": ids}, schema=pa.schema([("id", pa.string())])))
+    try:
+        rows = _rows(con, sql, [])
+    finally:
+        con.unregister("_wanted_events")
+    for row in rows:
         events[row.pop("event_id")].add(_mention(row))
     return [e for e in events.values() if e.mentions]
 
