@@ -233,6 +233,116 @@ def regroup_command(
     out.print(f"{mentions[0] if mentions else 0} mentions → {count} events ({rule_text}) → {db}")
 
 
+@cli.command("aggregate")
+@db_option
+@click.option(
+    "--by",
+    type=click.Choice(["dyad", "country", "actor"]),
+    default="dyad",
+    show_default=True,
+    help="Rows per source → target dyad, or per country (or actor) on either side of an event.",
+)
+@click.option(
+    "--level",
+    type=click.Choice(["country", "actor"]),
+    help="A dyad's sides as countries (first three letters of the actor codes) or full actor codes "
+    "(default country).",
+)
+@click.option(
+    "--period",
+    type=click.Choice(["day", "week", "month"]),
+    default="day",
+    show_default=True,
+    help="Days, weeks (from Monday) or calendar months, each named by its first day.",
+)
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Events on or after (YYYY-MM-DD).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Events on or before (YYYY-MM-DD).")
+@click.option("--code", help="CAMEO code or prefix (19 is every fight, 111 criticism).")
+@click.option("--actor", help="Only events with this actor code or prefix on either side (ISRGOV, ISR).")
+@click.option("--country", help="Only events with this country on either side (ISO 3166-1 alpha-3).")
+@click.option(
+    "--weight",
+    type=click.Choice(["events", "mentions"]),
+    default="events",
+    show_default=True,
+    help="Count each event once, or weight it by its number of mentions.",
+)
+@click.option("--min-confidence", type=click.FloatRange(0, 1), help="Only events at least this sure.")
+@click.option("--csv", "csv_path", help="Write CSV with a header to this file (- for stdout).")
+@click.option(
+    "--parquet", "parquet_path", type=click.Path(dir_okay=False, path_type=Path), help="Write Parquet here."
+)
+@click.option(
+    "--limit", default=100, show_default=True, type=click.IntRange(1), help="Rows shown in the table."
+)
+def aggregate_command(
+    db: Path,
+    csv_path: str | None,
+    parquet_path: Path | None,
+    limit: int,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    **options: Any,
+) -> None:
+    """Count events, sum and average their Goldstein scores and count their QuadClasses, per day, week or month,
+    by dyad or by country: the inputs of conflict-cooperation time series.
+
+    Prints a table, or writes every row to --csv and --parquet files (docs/aggregates.md says what is counted).
+    """
+    from . import aggregates
+
+    options.update(since=since.date() if since else None, until=until.date() if until else None)
+    with _usage_errors():
+        if csv_path == "-":
+            rows = aggregates.write_csv(db, sys.stdout, **options)
+            err.print(f"{rows} rows")
+            return
+        written = []
+        if csv_path:
+            written.append(f"{aggregates.write(db, csv_path, 'csv', **options)} rows → {csv_path}")
+        if parquet_path:
+            written.append(
+                f"{aggregates.write(db, parquet_path, 'parquet', **options)} rows → {parquet_path}"
+            )
+        if written:
+            out.print("\n".join(written))
+            return
+        table = aggregates.aggregate(db, **options)
+    _print_aggregates(table, limit)
+
+
+def _print_aggregates(data: Any, limit: int) -> None:
+    """The first rows of an aggregate table (a pyarrow Table) in the terminal, and how many there are."""
+    import pyarrow as pa
+    from rich import box
+
+    # No vertical rules and short headings, so that a dyad's row fits an 80-column terminal.
+    table = Table(title="aggregates", box=box.SIMPLE_HEAD, pad_edge=False)
+    for field in data.schema:
+        table.add_column(
+            _HEADINGS.get(field.name, field.name),
+            no_wrap=True,
+            justify="left" if pa.types.is_string(field.type) else "right",
+        )
+    for row in data.slice(0, limit).to_pylist():
+        table.add_row(*[_cell(v) for v in row.values()])
+    out.print(table)
+    more = f" (the first {limit} shown; --csv FILE writes them all)" if data.num_rows > limit else ""
+    out.print(f"{data.num_rows} rows{more}")
+
+
+_HEADINGS = {"goldstein_sum": "goldstein", "goldstein_mean": "mean"}
+
+
+def _cell(value: Any) -> str:
+    """An aggregate value as table text: a missing side as a dash, means to two decimals."""
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
 @cli.command("train-classifier")
 @click.option(
     "--out",
@@ -485,6 +595,77 @@ def quotes_command(
             f"{row['article_id'][:8]}",
         )
     out.print(table)
+
+
+@cli.command("export")
+@db_option
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    # exports.FORMATS, spelled out so that the module loads only when the command runs (a test keeps them equal).
+    type=click.Choice(("gdelt", "gdelt-mentions", "plover", "csv", "parquet", "geojson")),
+    help="GDELT 2.0 Events or Mentions (TSV), PLOVER JSON Lines, CSV, Parquet (a directory) or GeoJSON.",
+)
+@click.option(
+    "--out",
+    "target",
+    help="File to write (- for stdout), or the directory of a Parquet export [default: eventwire-events.<ext>].",
+)
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Events on or after (YYYY-MM-DD).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Events on or before (YYYY-MM-DD).")
+@click.option("--actor", help="Source or target actor code, or its prefix (ISRGOV, ISR, IGOUNO).")
+@click.option("--country", help="Source or target country (ISO 3166-1 alpha-3).")
+@click.option("--code", help="CAMEO code or prefix (19 is every fight, 111 criticism).")
+@click.option(
+    "--chunk-size", default=20_000, show_default=True, type=click.IntRange(1), help="Rows read at a time."
+)
+def export_command(
+    db: Path,
+    fmt: str,
+    target: str | None,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    actor: str | None,
+    country: str | None,
+    code: str | None,
+    chunk_size: int,
+) -> None:
+    """Write the stored events in a file format for analysis, streaming them (docs/exports.md)."""
+    from .exports import DEFAULT_OUT, ExportFilter, export
+
+    filters = ExportFilter(
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        actor=actor,
+        country=country,
+        code=code,
+    )
+    to_stdout = target == "-"
+    with _usage_errors(), Store(db, read_only=True) as store:
+        summary = export(
+            store.con,
+            fmt,
+            sys.stdout.buffer if to_stdout else Path(target or DEFAULT_OUT[fmt]),
+            filters,
+            chunk_size,
+        )
+    counts = [f"{summary.rows} events"] if fmt != "gdelt-mentions" else []
+    counts += [f"{summary.mentions} mentions"] if fmt in ("gdelt-mentions", "parquet") else []
+    # With the data on stdout, the summary goes to stderr.
+    (err if to_stdout else out).print(f"{' · '.join(counts)} · {summary.seconds:.1f} s → {summary.target}")
+
+
+@cli.command("codebook")
+@click.option(
+    "--format", "fmt", type=click.Choice(("markdown", "json")), default="markdown", show_default=True
+)
+def codebook_command(fmt: str) -> None:
+    """Print the codebook: every column of the stored tables and of every export, with its type and meaning."""
+    from . import codebook
+
+    rows = list(codebook.columns())
+    click.echo(codebook.to_markdown(rows) if fmt == "markdown" else codebook.to_json(rows))
 
 
 @cli.command("errors")
