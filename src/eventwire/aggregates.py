@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from . import ontology
 from .errors import UsageError
-from .store import Store
+from .store import EventFilter, Store
 
 By = Literal["dyad", "country", "actor"]
 Level = Literal["country", "actor"]
@@ -111,30 +111,13 @@ class AggregateQuery:
 
     def _where(self) -> tuple[str, list[Any]]:
         """The filters on events as a WHERE clause and its parameters, as `eventwire events` reads them."""
-        clauses: list[str] = ["TRUE"]
-        params: list[Any] = []
-        for prefix in (self.actor, self.country[:3] if self.country else None):
-            if prefix:
-                clauses.append(_ANY_ACTOR)
-                params.append(prefix.upper())
-        if self.code:
-            clauses.append("starts_with(e.code, ?)")
-            params.append(self.code)
-        if self.since:
-            clauses.append("e.event_date >= ?")
-            params.append(self.since)
-        if self.until:
-            clauses.append("e.event_date <= ?")
-            params.append(self.until)
+        where, params = EventFilter(
+            actor=self.actor, country=self.country, code=self.code, since=self.since, until=self.until
+        ).sql()
         if self.min_confidence is not None:
-            clauses.append("e.confidence >= ?")
+            where += " AND e.confidence >= ?"
             params.append(self.min_confidence)
-        return " AND ".join(clauses), params
-
-
-# An event with an actor code on either side that starts with the parameter (a subquery, as in the store: no
-# lambda syntax, which changed between DuckDB versions).
-_ANY_ACTOR = "EXISTS (SELECT 1 FROM (SELECT unnest(list_concat(e.source, e.target)) AS actor) WHERE starts_with(actor, ?))"
+        return where, params
 
 
 def _unit(column: str, unit: Level) -> str:
