@@ -184,7 +184,7 @@ def recode_command(
             summary = recode(store, pipeline, prefix=prefix, batch_size=batch_size, progress=show)
     out.print(
         f"recoded {summary.new} of {summary.read} articles · failed {summary.failed} · actors {summary.actors} "
-        f"({summary.coded} coded) · events {summary.events} · {summary.seconds:.1f} s → {db}"
+        f"({summary.coded} coded) · event mentions {summary.events} · {summary.seconds:.1f} s → {db}"
     )
     for failure in summary.failures:
         err.print(Text(f"failed: {failure.reason} [{failure.code}]"))
@@ -960,7 +960,7 @@ def _print_summary(summary: IngestSummary, db: Path) -> None:
     out.print(
         f"read {summary.read} · new {summary.new} · duplicate {summary.duplicate} · failed {summary.failed} · "
         f"warnings {summary.warnings} · sentences {summary.sentences} · entities {summary.entities} · "
-        f"actors {summary.actors} ({summary.coded} coded) · events {summary.events} · "
+        f"actors {summary.actors} ({summary.coded} coded) · event mentions {summary.events} · "
         f"{summary.seconds:.1f} s ({rate:.1f} documents/s) → {db}"
     )
     for failure in summary.failures:
