@@ -188,6 +188,44 @@ def test_a_state_named_by_an_organisation_places_its_towns(pipeline: Pipeline) -
     assert place(greece, "Athens").country == "GRC"
 
 
+def test_a_town_near_another_of_the_article_is_preferred(pipeline: Pipeline) -> None:
+    # Both Columbuses are American and neither shares Phenix City's state: only the distance tells them apart.
+    near = annotated(pipeline, "Police in Columbus and Phenix City searched for the driver.")
+    assert place(near, "Columbus").lat == pytest.approx(32.46, abs=0.1)
+    far = annotated(pipeline, "Police in Columbus and Tucson searched for the driver.")
+    assert place(far, "Columbus").lat == pytest.approx(39.96, abs=0.1)
+    alone = annotated(pipeline, "Police in Columbus searched for the driver.")
+    assert place(alone, "Columbus").lat == pytest.approx(39.96, abs=0.1)
+
+
+def test_a_name_qualified_once_keeps_its_reading(pipeline: Pipeline) -> None:
+    later = annotated(
+        pipeline,
+        "The Fairfield, Conn., police chief resigned. Fairfield officials said a search would begin.",
+    )
+    assert {(p.country, round(p.lat)) for p in later.places if p.span.text == "Fairfield"} == {("USA", 41)}
+    bare = annotated(pipeline, "Fairfield officials said a search would begin.")
+    assert place(bare, "Fairfield").lat == pytest.approx(38.25, abs=0.1)
+
+
+def test_countries_in_a_row_are_a_list_not_a_qualifier(pipeline: Pipeline) -> None:
+    listed = annotated(
+        pipeline, "Leaders of China, Japan and India met in Bangkok. China said it wanted peace."
+    )
+    assert {p.country for p in listed.places if p.span.text == "China"} == {"CHN"}
+    town = annotated(pipeline, "Protesters gathered in Lebanon, Pennsylvania.")
+    assert place(town, "Lebanon").country == "USA"
+
+
+def test_a_bare_dateline_is_the_place_its_body_qualifies(pipeline: Pipeline) -> None:
+    georgia = annotated(
+        pipeline, "ATHENS - The mayor spoke on Monday. He grew up in Athens, Ga., and moved away."
+    )
+    assert place(georgia, "ATHENS").country == "USA"
+    greece = annotated(pipeline, "ATHENS - The mayor spoke on Monday.")
+    assert place(greece, "ATHENS").country == "GRC"
+
+
 def test_only_unambiguous_divisions_are_read_in_organisations() -> None:
     divisions = gazetteer().divisions
     assert divisions["Ohio"] == "USA.OH" and divisions["Ontario"] == "CAN.08"

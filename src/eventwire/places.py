@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import datelines, ontology
 from . import dictionaries as dicts
+from .geo import haversine_km
 from .model import Article, EventMention, Place
 
 if TYPE_CHECKING:
@@ -55,6 +56,10 @@ SAME_COUNTRY = 1.5
 SAME_ADMIN1 = 1.5
 NEIGHBOUR = 1.0
 ACTOR_COUNTRY = 0.3
+# Coherence: a town near another town of the article gains up to COHERENCE, falling linearly to nothing at
+# COHERENCE_KM (local news names towns of one area; a namesake across the country or the ocean is unlikely).
+COHERENCE = 0.5
+COHERENCE_KM = 300.0
 # A qualifier said outright ("Moscow, Idaho", "Washington state") settles the reading.
 SAID = 10.0
 
@@ -318,6 +323,7 @@ class Toponym:
     readings: list[Candidate]
     dateline: bool = False
     said: list[Candidate] | None = None
+    qualified: bool = False  # `said` comes from the text's own qualifier, not from a dateline's default
 
     @property
     def key(self) -> str:
@@ -354,6 +360,7 @@ def _dateline(article: Article, gaz: Gazetteer) -> list[Toponym]:
     # A dateline names a well-known city alone and qualifies any other ("WASHINGTON", "ATHENS, Ga.").
     said = _within(readings, gaz.lookup(qualifier)) if qualifier else []
     toponym.said = said or [max(readings, key=Candidate.prior)]
+    toponym.qualified = bool(said)
     return [toponym]
 
 
@@ -425,6 +432,9 @@ def _qualify(text: str, found: list[Toponym], gaz: Gazetteer) -> None:
     for i, toponym in enumerate(found):
         after = text[toponym.end : toponym.end + 12]
         if i + 1 < len(found) and text[toponym.end : found[i + 1].start] == ", ":
+            # Two countries in a row are a list ("China, Japan and India"), not a town in the second.
+            if _country(toponym) and _country(found[i + 1]):
+                continue
             narrowed = _within(toponym.readings, found[i + 1].readings)
         elif (abbreviation := re.match(r", ([A-Z][A-Za-z.]+\.)", after)) and abbreviation[
             1
@@ -439,7 +449,26 @@ def _qualify(text: str, found: list[Toponym], gaz: Gazetteer) -> None:
         else:
             continue
         if narrowed:
-            toponym.said = narrowed
+            toponym.said, toponym.qualified = narrowed, True
+    _one_sense(found)
+
+
+def _one_sense(found: list[Toponym]) -> None:
+    """Give a name's qualified reading to its other mentions: a story qualifies a place once ("Fairfield, Conn.")
+    and names it bare after, and a bare dateline ("ATHENS") is the place its body qualifies ("Athens, Ga.")."""
+    said: dict[str, list[Candidate]] = {}
+    for toponym in found:
+        if toponym.qualified and toponym.said:
+            readings = said.setdefault(toponym.key, [])
+            readings += [c for c in toponym.said if c not in readings]
+    for toponym in found:
+        if not toponym.qualified and toponym.key in said:
+            toponym.said = said[toponym.key]
+
+
+def _country(toponym: Toponym) -> bool:
+    """Whether a name can be a country."""
+    return any(c.kind == "country" for c in toponym.readings)
 
 
 def _within(readings: list[Candidate], qualifiers: list[Candidate]) -> list[Candidate]:
@@ -465,6 +494,8 @@ class Context:
     inside: Counter[str] = field(default_factory=Counter)  # countries named through places inside them
     admin1: Counter[str] = field(default_factory=Counter)
     actors: frozenset[str] = frozenset()
+    # Where the article's other towns are: a reading near one of them is the more likely.
+    towns: list[tuple[float, float]] = field(default_factory=list)
 
 
 COUNTY = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)? (?:County|Parish)\b")
@@ -505,6 +536,8 @@ def _context(
             part.inside[choice.country] += 1
         if choice.admin1:
             part.admin1[choice.admin1] += 1
+        if choice.kind == "city":
+            part.towns.append((choice.lat, choice.lon))
     contexts = {}
     for key in by_key:
         context = Context(actors=actors)
@@ -515,6 +548,7 @@ def _context(
                 context.countries.update(part.countries)
                 context.inside.update(part.inside)
                 context.admin1.update(part.admin1)
+                context.towns += part.towns
         contexts[key] = context
     return contexts
 
@@ -522,8 +556,9 @@ def _context(
 def _score(candidate: Candidate, context: Context, gaz: Gazetteer, shadow: str = "") -> float:
     """How well a reading fits the article: its prior, and the support of the article's other places and actors.
 
-    A town named like a larger division (`shadow`, see `_shadow`) takes no support from the region of the article's
-    other places, nor, when it is its own country's name, from that country: the division earns it first."""
+    A town named like a larger division (`shadow`, see `_shadow`) takes no support from the region or the towns of
+    the article's other places, nor, when it is its own country's name, from that country: the division earns it
+    first."""
     score = candidate.prior()
     country = candidate.country
     if candidate.kind == "country":
@@ -537,7 +572,15 @@ def _score(candidate: Candidate, context: Context, gaz: Gazetteer, shadow: str =
         score += SAME_ADMIN1
     if country in context.actors:
         score += ACTOR_COUNTRY
+    if candidate.kind == "city" and context.towns and not shadow:
+        score += _coherence(candidate, context.towns)
     return score
+
+
+def _coherence(candidate: Candidate, towns: list[tuple[float, float]]) -> float:
+    """The support of the nearest other town of the article: the closer, the more."""
+    nearest = min(haversine_km(candidate.lat, candidate.lon, lat, lon) for lat, lon in towns)
+    return COHERENCE * max(0.0, 1.0 - nearest / COHERENCE_KM)
 
 
 def _resolve(
