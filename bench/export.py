@@ -2,14 +2,19 @@
 a DuckDB file, then every export format written by a fresh process, with its wall time and peak RSS.
 
 Bounded memory shows as peak RSS that stays flat when N grows tenfold (`open` is a process that only opens the
-store, the floor every export starts from). DuckDB's own sort and join memory is capped with `--memory-limit`.
+store, the floor every export starts from). DuckDB's own sort and join memory is capped with `--memory-limit`
+(`default` leaves DuckDB's own, 80% of RAM); an export that fails, such as out of memory, is reported as failed.
+`--repeat` runs each export several times and reports the medians; `--stores DIR` keeps the built stores there and
+reuses them on the next run.
 
-    python bench/export.py --sizes 100000 1000000
+    python bench/export.py --sizes 100000 1000000 --memory-limit 256MB --repeat 3
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,12 +28,15 @@ from eventwire.store import Store
 CHILD = """
 import sys, duckdb
 from pathlib import Path
-from eventwire.exports import export
-db, fmt, out, limit = sys.argv[1:5]
+from eventwire import exports
+db, fmt, out, limit, rows = sys.argv[1:6]
+if rows != "default":
+    exports.SLICE_ROWS = int(rows)
 con = duckdb.connect(db, read_only=True)
-con.execute(f"SET memory_limit = '{limit}'")
+if limit != "default":
+    con.execute(f"SET memory_limit = '{limit}'")
 if fmt != "open":
-    export(con, fmt, Path(out))
+    exports.export(con, fmt, Path(out))
 """
 
 _SQL = """
@@ -74,39 +82,81 @@ def main() -> None:
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     parser.add_argument("--formats", nargs="+", default=list(FORMATS), choices=FORMATS)
-    parser.add_argument("--memory-limit", default="512MB", help="DuckDB memory_limit of each export process.")
+    parser.add_argument(
+        "--memory-limit", default="512MB", help="DuckDB memory_limit of each export process, or `default`."
+    )
+    parser.add_argument("--slice-rows", default="default", help="Rows per query (exports.SLICE_ROWS).")
+    parser.add_argument("--repeat", type=int, default=1, help="Runs per export; the medians are reported.")
+    parser.add_argument("--stores", type=Path, help="Keep the built stores in this directory and reuse them.")
     args = parser.parse_args()
     print("| events | format | seconds | events/s | peak RSS MB | output MB |")
     print("|---:|---|---:|---:|---:|---:|")
     for n in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            db = Path(tmp) / "bench.duckdb"
-            built = build(db, n)
-            print(f"| {n} | (build) | {built:.1f} | | | {db.stat().st_size / 2**20:.0f} |", flush=True)
+            db = _store(args.stores or Path(tmp), n)
+            print(f"| {n} | (store) | | | | {db.stat().st_size / 2**20:.0f} |", flush=True)
             for fmt in ["open", *args.formats]:
                 out = Path(tmp) / f"out-{fmt}"
-                seconds, rss = _measure(db, fmt, out, args.memory_limit)
-                size = _size(out) / 2**20
                 print(
-                    f"| {n} | {fmt} | {seconds:.1f} | {n / seconds:,.0f} | {rss:.0f} | {size:.0f} |",
+                    _row(n, fmt, _runs(db, fmt, out, [args.memory_limit, args.slice_rows], args.repeat), out),
                     flush=True,
                 )
 
 
-def _measure(db: Path, fmt: str, out: Path, memory_limit: str) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one export, measured by a wrapper process of its own."""
+def _store(folder: Path, n: int) -> Path:
+    """The store of n events in a folder, built unless it is there already."""
+    db = folder / f"bench-{n}.duckdb"
+    if not db.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        seconds = build(db, n)
+        print(f"| {n} | (build) | {seconds:.1f} | | | |", flush=True)
+    return db
+
+
+def _runs(
+    db: Path, fmt: str, out: Path, settings: list[str], repeat: int
+) -> list[tuple[float, float]] | None:
+    """Seconds and peak RSS of each run of one export (memory limit, slice rows), a fresh output each time; None
+    when a run fails."""
+    runs = []
+    for _ in range(repeat):
+        shutil.rmtree(out, ignore_errors=True)
+        out.unlink(missing_ok=True)
+        measured = _measure(db, fmt, out, settings)
+        if measured is None:
+            return None
+        runs.append(measured)
+    return runs
+
+
+def _row(n: int, fmt: str, runs: list[tuple[float, float]] | None, out: Path) -> str:
+    """A table row: the median seconds and peak RSS of the runs, or that the export failed."""
+    if runs is None:
+        return f"| {n} | {fmt} | failed | | | |"
+    seconds = statistics.median(s for s, _ in runs)
+    rss = statistics.median(r for _, r in runs)
+    return f"| {n} | {fmt} | {seconds:.1f} | {n / seconds:,.0f} | {rss:.0f} | {_size(out) / 2**20:.0f} |"
+
+
+def _measure(db: Path, fmt: str, out: Path, settings: list[str]) -> tuple[float, float] | None:
+    """Wall seconds and peak RSS (MB) of one export, measured by a wrapper process of its own; None if it fails."""
     wrapper = (
         "import resource, subprocess, sys, time\n"
         "t = time.perf_counter()\n"
-        "subprocess.run([sys.executable, '-c', sys.argv[1], *sys.argv[2:]], check=True)\n"
+        "done = subprocess.run([sys.executable, '-c', sys.argv[1], *sys.argv[2:]])\n"
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n"
+        "sys.exit(done.returncode)\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", wrapper, CHILD, str(db), fmt, str(out), memory_limit],
-        check=True,
-        stdout=subprocess.PIPE,
+        [sys.executable, "-c", wrapper, CHILD, str(db), fmt, str(out), *settings],
+        capture_output=True,
         text=True,
     )
+    if done.returncode:
+        # The export's own error: what made it fail (out of memory, usually).
+        lines = done.stderr.strip().splitlines() or [""]
+        print(f"{fmt} failed: {next((x for x in lines if 'Error' in x), lines[-1])}", file=sys.stderr)
+        return None
     seconds, rss = done.stdout.split("\n")[-2].split()
     return float(seconds), float(rss)
 

@@ -1,9 +1,10 @@
 """Exports: the store's events as GDELT 2.0 Events and Mentions tables, PLOVER JSON Lines, CSV, Parquet, GeoJSON.
 
 Each format is one SQL query over the events a filter selects (the filter of `eventwire events`, on event dates),
-read in Arrow record batches of a bounded size and written batch by batch: exporting a million events never holds
-them all in memory. Text lines (TSV, JSON) are built by DuckDB; Python only moves batches to the file. What every
-column means is in `codebook.py`; what differs from GDELT, and why, in docs/exports.md.
+run on one slice of those events after another in export order, read in Arrow record batches of a bounded size and
+written batch by batch: exporting a million events never holds them all in memory, neither in Python nor in
+DuckDB's joins and sorts. Text lines (TSV, JSON) are built by DuckDB; Python only moves batches to the file. What
+every column means is in `codebook.py`; what differs from GDELT, and why, in docs/exports.md.
 """
 
 from __future__ import annotations
@@ -162,43 +163,133 @@ class ExportSummary:
 
 # Query pieces -------------------------------------------------------------------------------------------------
 
+# Rows (events plus their linked mentions) a query reads at most, unless one event date alone has more: each
+# export runs one query per slice of the selected events in export order, so that DuckDB joins and sorts one slice
+# at a time and its memory does not grow with the store. Larger slices scan the joined tables fewer times.
+SLICE_ROWS = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class Slice:
+    """A run of consecutive events in export order: a condition on events `e` and its parameters."""
+
+    where: str = "TRUE"
+    params: tuple[Any, ...] = ()
+
+
+def _selection(filters: ExportFilter, located: bool = False) -> tuple[str, list[Any]]:
+    """The condition on events `e` that selects the exported events, and its parameters."""
+    where, params = filters.sql()
+    if located:
+        where += " AND e.lat IS NOT NULL AND e.lon IS NOT NULL"
+    return where, params
+
+
+def slices(
+    con: duckdb.DuckDBPyConnection, filters: ExportFilter, located: bool, weight: str, size: int
+) -> list[Slice]:
+    """The selected events cut into slices of about `size` rows, in export order: runs of whole dates, and a date
+    with more rows cut by event id. `weight` is what an event `e` weighs in rows."""
+    where, params = _selection(filters, located)
+    days = con.execute(
+        f"SELECT e.event_date, sum({weight}), count(*) FROM events e WHERE {where} GROUP BY 1 ORDER BY 1 NULLS LAST",
+        params,
+    ).fetchall()
+    cut: list[Slice] = []
+    run: list[dt.date] = []
+    rows = 0
+    for day, weight_of_day, events in days:
+        if run and (day is None or rows + weight_of_day > size):
+            cut.append(Slice("e.event_date BETWEEN ? AND ?", (run[0], run[-1])))
+            run, rows = [], 0
+        if day is None or weight_of_day > size:
+            pieces = -(-weight_of_day // size)
+            cut += _by_id(con, filters, located, day, -(-events // pieces))
+        else:
+            run.append(day)
+            rows += weight_of_day
+    if run:
+        cut.append(Slice("e.event_date BETWEEN ? AND ?", (run[0], run[-1])))
+    # No events: one empty slice, so that every writer still sees the query's columns.
+    return cut or [Slice("FALSE")]
+
+
+def _by_id(
+    con: duckdb.DuckDBPyConnection, filters: ExportFilter, located: bool, day: dt.date | None, step: int
+) -> list[Slice]:
+    """The events of one date (or of none) cut by id into slices of `step` events."""
+    where, params = _selection(filters, located)
+    on_day = "e.event_date IS NULL" if day is None else "e.event_date = ?"
+    day_params = () if day is None else (day,)
+    # Only every step-th id leaves DuckDB: the bounds, not the date's events.
+    bounds = [
+        row[0]
+        for row in con.execute(
+            f"""SELECT id FROM (SELECT e.id, row_number() OVER (ORDER BY e.id) - 1 AS n FROM events e
+                WHERE {where} AND {on_day}) WHERE n > 0 AND n % ? = 0 ORDER BY id""",
+            [*params, *day_params, step],
+        ).fetchall()
+    ]
+    edges = [None, *bounds, None]
+    cut = []
+    for low, high in itertools.pairwise(edges):
+        condition, values = on_day, list(day_params)
+        if low is not None:
+            condition, values = f"{condition} AND e.id >= ?", [*values, low]
+        if high is not None:
+            condition, values = f"{condition} AND e.id < ?", [*values, high]
+        cut.append(Slice(condition, tuple(values)))
+    return cut
+
+
 # The first source of each article (as `Store.sources` orders them): its web address, else where it was read.
+# Only the slice's articles are grouped: the aggregate's memory follows the slice, not the store.
 _FIRST_SOURCE = """
     SELECT article_id,
            arg_min(url, (first_seen, uri, line)) FILTER (WHERE url IS NOT NULL) AS url,
            arg_min(uri, (first_seen, uri, line)) AS uri
-    FROM sources GROUP BY article_id
+    FROM sources WHERE article_id IN (SELECT article_id FROM links) GROUP BY article_id
 """
-# Every linked mention of the selected events, with its article, sentence, place and outlet.
-_MENTIONS = """
-    SELECT e.id AS event_id, e.event_date AS event_day, e.first_seen AS event_first_seen, m.*, a.title, a.pub_date, a.doc_len,
-           coalesce(s.url, s.uri) AS cite, s.url, c.outlet, c.copy_of, t.text AS sentence, t.paragraph,
-           p.feature, p.lat AS place_lat, p.lon AS place_lon
-    FROM selected e
-    JOIN event_links l ON l.event_id = e.id
-    JOIN event_mentions m ON m.article_id = l.article_id AND m.idx = l.mention_idx
-    -- The text's length, not the text, goes into the join: a million article texts would not fit in memory.
-    JOIN (SELECT id, title, pub_date, length(text) AS doc_len FROM articles) a ON a.id = m.article_id
-    LEFT JOIN first_source s ON s.article_id = m.article_id
-    LEFT JOIN article_copies c ON c.article_id = m.article_id
-    LEFT JOIN sentences t ON t.article_id = m.article_id AND t.idx = m.sentence_idx
-    LEFT JOIN places p ON p.article_id = m.article_id AND p.idx = m.place_idx
-"""
+# The joins a mention export may ask for, each giving a few columns: the text of sentences and articles is read
+# only where it is written out.
+_JOINS = {
+    "source": "LEFT JOIN first_source s ON s.article_id = m.article_id",
+    "copy": "LEFT JOIN article_copies c ON c.article_id = m.article_id",
+    "sentence": "LEFT JOIN sentences t ON t.article_id = m.article_id AND t.idx = m.sentence_idx",
+    "place": "LEFT JOIN places p ON p.article_id = m.article_id AND p.idx = m.place_idx",
+}
 # A mention's place in the order of reports: earliest publication first.
 _MENTION_ORDER = "pub_date NULLS LAST, article_id, idx"
 _EVENT_ORDER = "e.event_date NULLS LAST, e.id"
 
 
-def _with(filters: ExportFilter, located: bool = False) -> tuple[str, list[Any]]:
-    """The common table expressions every export starts from, and their parameters."""
-    where, params = filters.sql()
-    if located:
-        where += " AND e.lat IS NOT NULL AND e.lon IS NOT NULL"
-    return (
-        f"WITH selected AS (SELECT e.* FROM events e WHERE {where}), first_source AS ({_FIRST_SOURCE}), "
-        f"mentions AS ({_MENTIONS})",
-        params,
-    )
+def _with(
+    filters: ExportFilter,
+    part: Slice,
+    columns: str = "",
+    joins: tuple[str, ...] = (),
+    located: bool = False,
+) -> tuple[str, list[Any]]:
+    """The common table expressions an export starts from, and their parameters: the selected events of a slice
+    (`selected`), and when `columns` are asked for, their linked mentions (`mentions`: the event's keys, the
+    mention's and article's `columns`, the `joins`' columns)."""
+    where, params = _selection(filters, located)
+    head = f"WITH selected AS (SELECT e.* FROM events e WHERE {where} AND {part.where})"
+    if not columns:
+        return head, [*params, *part.params]
+    mentions = f"""
+        SELECT l.event_id, l.event_day, l.event_first_seen, l.event_lat, l.event_lon, m.article_id, m.idx,
+               a.pub_date, {columns}
+        FROM links l
+        JOIN event_mentions m ON m.article_id = l.article_id AND m.idx = l.mention_idx
+        JOIN articles a ON a.id = m.article_id
+        {" ".join(_JOINS[j] for j in joins)}"""
+    links = """
+        SELECT e.id AS event_id, e.event_date AS event_day, e.first_seen AS event_first_seen, e.lat AS event_lat,
+               e.lon AS event_lon, l.article_id, l.mention_idx
+        FROM selected e JOIN event_links l ON l.event_id = e.id"""
+    head += f", links AS ({links}), first_source AS ({_FIRST_SOURCE}), mentions AS ({mentions})"
+    return head, [*params, *part.params]
 
 
 def _actor(n: int, side: str) -> dict[str, str]:
@@ -276,16 +367,30 @@ def _typed(columns: tuple[tuple[str, str], ...], exprs: dict[str, str]) -> str:
     )
 
 
-def _gdelt_sql(filters: ExportFilter) -> tuple[str, list[Any]]:
+# The citation of a mention's article: its first source's web address, else where it was read.
+_CITE = "coalesce(s.url, s.uri) AS cite"
+# A mention's columns and texts as the PLOVER and Parquet exports write them.
+_MENTION_FIELDS = (
+    f"m.sentence_idx, m.code, m.source, m.target, m.trigger_start, m.trigger_end, m.trigger_text, m.source_spans, "
+    f"m.target_spans, m.event_date, m.date_text, m.location, m.attributed_to, m.confidence, m.decided_by, m.rule, "
+    f"t.text AS sentence, a.title, s.url, {_CITE}, c.outlet, c.copy_of"
+)
+_MENTION_JOINS = ("source", "copy", "sentence")
+
+
+def _gdelt_sql(filters: ExportFilter, part: Slice) -> tuple[str, list[Any]]:
     """GDELT 2.0 Events: one row per event, in date order."""
-    head, params = _with(filters)
     # Per event: the first report's address, whether any report is in a title or lead, the place's feature class.
+    head, params = _with(
+        filters,
+        part,
+        f"{_CITE}, t.paragraph, p.feature, p.lat AS place_lat, p.lon AS place_lon",
+        ("source", "sentence", "place"),
+    )
     firsts = """
         SELECT event_id, arg_min(cite, (pub_date, article_id, idx)) AS cite, bool_or(paragraph <= 1) AS lead,
                min(feature) FILTER (WHERE place_lat = event_lat AND place_lon = event_lon) AS feature
-        FROM (SELECT m.*, s.lat AS event_lat, s.lon AS event_lon FROM mentions m
-              JOIN selected s ON s.id = m.event_id)
-        GROUP BY event_id
+        FROM mentions GROUP BY event_id
     """
     sql = f"""{head}, firsts AS ({firsts})
         SELECT {_typed(GDELT_EVENTS, _GDELT_EVENT_SQL)}
@@ -297,9 +402,14 @@ def _gdelt_sql(filters: ExportFilter) -> tuple[str, list[Any]]:
     return sql, params
 
 
-def _gdelt_mentions_sql(filters: ExportFilter) -> tuple[str, list[Any]]:
+def _gdelt_mentions_sql(filters: ExportFilter, part: Slice) -> tuple[str, list[Any]]:
     """GDELT 2.0 Mentions: one row per mention linked to an exported event, events in date order."""
-    head, params = _with(filters)
+    # The text's length, not the text, goes into the join: a slice's article texts need not fit in memory.
+    columns = (
+        f"m.sentence_idx, m.trigger_start, m.confidence, m.source_spans, m.target_spans, s.url, {_CITE}, "
+        "c.outlet, length(a.text) AS doc_len"
+    )
+    head, params = _with(filters, part, columns, ("source", "copy"))
     sql = f"""{head}
         SELECT {_typed(GDELT_MENTIONS, _GDELT_MENTION_SQL)}
         FROM mentions m
@@ -317,16 +427,16 @@ def _event_columns(con: duckdb.DuckDBPyConnection, joined: bool) -> list[tuple[s
     ]
 
 
-def _csv_sql(con: duckdb.DuckDBPyConnection, filters: ExportFilter) -> tuple[str, list[Any]]:
+def _csv_sql(con: duckdb.DuckDBPyConnection, filters: ExportFilter, part: Slice) -> tuple[str, list[Any]]:
     """The events table as it is stored, lists joined with `;`."""
-    head, params = _with(filters)
+    head, params = _with(filters, part)
     columns = ", ".join(f"{expr} AS {name}" for name, expr in _event_columns(con, True))
     return f"{head} SELECT {columns} FROM selected e ORDER BY {_EVENT_ORDER}", params
 
 
-def _geojson_sql(con: duckdb.DuckDBPyConnection, filters: ExportFilter) -> tuple[str, list[Any]]:
+def _geojson_sql(con: duckdb.DuckDBPyConnection, filters: ExportFilter, part: Slice) -> tuple[str, list[Any]]:
     """Located events as GeoJSON features: a point and the CSV columns as properties."""
-    head, params = _with(filters, located=True)
+    head, params = _with(filters, part, located=True)
     properties = ", ".join(f"'{name}': {expr}" for name, expr in _event_columns(con, True))
     sql = f"""{head}
         SELECT 'Feature' AS type, e.id, {{'type': 'Point', 'coordinates': [e.lon, e.lat]}} AS geometry,
@@ -357,11 +467,11 @@ _PLOVER_FROM = """FROM selected e LEFT JOIN _ew_cameo k ON k.code = e.code
     LEFT JOIN mentions m ON m.event_id = e.id"""
 
 
-def _plover_sql(filters: ExportFilter) -> tuple[str, list[Any]]:
+def _plover_sql(filters: ExportFilter, part: Slice) -> tuple[str, list[Any]]:
     """PLOVER-style records as one row per mention (event first, then its mentions, earliest report first), each
     part serialised by DuckDB; the writer joins an event's rows into one line. (A list aggregate per event would
-    hold every event's mentions in memory at once.)"""
-    head, params = _with(filters)
+    hold a slice's mentions twice, as lists and as text.)"""
+    head, params = _with(filters, part, _MENTION_FIELDS, _MENTION_JOINS)
     sql = f"""{head}
         SELECT e.id AS event_id, to_json({_PLOVER_EVENT}) AS event,
                CASE WHEN m.event_id IS NOT NULL THEN to_json({_PLOVER_MENTION}) END AS mention
@@ -372,15 +482,15 @@ def _plover_sql(filters: ExportFilter) -> tuple[str, list[Any]]:
 
 def _plover_shape_sql(filters: ExportFilter) -> tuple[str, list[Any]]:
     """The fields of a PLOVER record with their types (what the codebook lists), `mentions` a list of records."""
-    head, params = _with(filters)
+    head, params = _with(filters, Slice(), _MENTION_FIELDS, _MENTION_JOINS)
     sql = f"""{head}
         SELECT ev.*, [mn] AS mentions FROM (SELECT {_PLOVER_EVENT} AS ev, {_PLOVER_MENTION} AS mn {_PLOVER_FROM})"""
     return sql, params
 
 
-def _parquet_sql(con: duckdb.DuckDBPyConnection, filters: ExportFilter) -> tuple[str, list[Any]]:
+def _parquet_sql(con: duckdb.DuckDBPyConnection, filters: ExportFilter, part: Slice) -> tuple[str, list[Any]]:
     """Events as stored, with their partition keys (the year and month of the event date)."""
-    head, params = _with(filters)
+    head, params = _with(filters, part)
     columns = ", ".join(expr for _, expr in _event_columns(con, False))
     sql = f"""{head} SELECT {columns}, year(e.event_date) AS year, month(e.event_date) AS month
         FROM selected e ORDER BY {_EVENT_ORDER}"""
@@ -394,30 +504,47 @@ _PARQUET_MENTION_COLUMNS = (
 )
 
 
-def _parquet_mentions_sql(filters: ExportFilter) -> tuple[str, list[Any]]:
+def _parquet_mentions_sql(filters: ExportFilter, part: Slice) -> tuple[str, list[Any]]:
     """Every linked mention of the exported events, partitioned like its event (by the event's date)."""
-    head, params = _with(filters)
+    head, params = _with(filters, part, _MENTION_FIELDS, _MENTION_JOINS)
     sql = f"""{head} SELECT {_PARQUET_MENTION_COLUMNS}, year(event_day) AS year, month(event_day) AS month
         FROM mentions ORDER BY event_day NULLS LAST, event_id, {_MENTION_ORDER}"""
     return sql, params
 
 
-def queries(
-    con: duckdb.DuckDBPyConnection, fmt: str, filters: ExportFilter
-) -> dict[str, tuple[str, list[Any]]]:
-    """The queries of a format by the part they fill (`events`, `mentions`): typed, named columns."""
+# The parts of each format: the part a query fills and what a row of it weighs when the events are sliced (an
+# event's mentions count too where the query joins them; a PLOVER mention row carries its event's and its own texts
+# as JSON, about twice a GDELT row's bytes).
+_PARTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "gdelt": (("events", "1 + e.num_mentions"),),
+    "gdelt-mentions": (("mentions", "1 + e.num_mentions"),),
+    "plover": (("events", "1 + 2 * e.num_mentions"),),
+    "csv": (("events", "1"),),
+    "geojson": (("events", "1"),),
+    "parquet": (("events", "1"), ("mentions", "1 + e.num_mentions")),
+}
+
+
+def query(
+    con: duckdb.DuckDBPyConnection, fmt: str, part: str, filters: ExportFilter, where: Slice | None = None
+) -> tuple[str, list[Any]]:
+    """The query of a format's part (`events`, `mentions`) over a slice of the selected events (all of them by
+    default): typed, named columns."""
+    where = where or Slice()
     if fmt == "gdelt":
-        return {"events": _gdelt_sql(filters)}
+        return _gdelt_sql(filters, where)
     if fmt == "gdelt-mentions":
-        return {"mentions": _gdelt_mentions_sql(filters)}
+        return _gdelt_mentions_sql(filters, where)
     if fmt == "plover":
-        return {"events": _plover_sql(filters)}
+        return _plover_sql(filters, where)
     if fmt == "csv":
-        return {"events": _csv_sql(con, filters)}
+        return _csv_sql(con, filters, where)
     if fmt == "geojson":
-        return {"events": _geojson_sql(con, filters)}
+        return _geojson_sql(con, filters, where)
     if fmt == "parquet":
-        return {"events": _parquet_sql(con, filters), "mentions": _parquet_mentions_sql(filters)}
+        return (
+            _parquet_sql(con, filters, where) if part == "events" else _parquet_mentions_sql(filters, where)
+        )
     raise UsageError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}")
 
 
@@ -426,7 +553,7 @@ def schema(con: duckdb.DuckDBPyConnection, fmt: str, part: str) -> pa.Schema:
     if fmt == "plover":
         sql, params = _plover_shape_sql(ExportFilter())
     else:
-        sql, params = queries(con, fmt, ExportFilter())[part]
+        sql, params = query(con, fmt, part, ExportFilter())
     with lookups(con):
         reader = _reader(con, f"SELECT * FROM ({sql}) LIMIT 0", params, 1)
         reader.read_all()
@@ -500,11 +627,19 @@ def _reader(
     return to_reader(chunk_size)
 
 
-def _lines(
-    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], line_sql: str, chunk_size: int
+# The queries of an export's part: one per slice of the selected events, in export order.
+Queries = list[tuple[str, list[Any]]]
+
+
+def _batches(
+    con: duckdb.DuckDBPyConnection, queries: Queries, chunk_size: int, line_sql: str | None = None
 ) -> Iterator[pa.RecordBatch]:
-    """Batches of one text column, each row a serialised record built by DuckDB from a row `q` of the query."""
-    return read_batches(con, f"SELECT {line_sql} AS line FROM ({sql}) q", params, chunk_size)
+    """The batches of every query in turn, one reader open at a time; with `line_sql`, batches of one text column,
+    each row a serialised record built by DuckDB from a row `q` of the query."""
+    for sql, params in queries:
+        if line_sql is not None:
+            sql = f"SELECT {line_sql} AS line FROM ({sql}) q"
+        yield from read_batches(con, sql, params, chunk_size)
 
 
 def _tsv_line(columns: tuple[tuple[str, str], ...]) -> str:
@@ -534,26 +669,24 @@ def _write_lines(batches: Iterator[pa.RecordBatch], stream: BinaryIO, separator:
 
 def _write_tsv(
     con: duckdb.DuckDBPyConnection,
-    query: tuple[str, list[Any]],
+    queries: Queries,
     columns: tuple[tuple[str, str], ...],
     stream: BinaryIO,
     chunk_size: int,
 ) -> int:
     """A GDELT table: a header row of the column names, then one tab-separated line per row."""
     stream.write(("\t".join(name for name, _ in columns) + "\n").encode())
-    count = _write_lines(_lines(con, *query, _tsv_line(columns), chunk_size), stream)
+    count = _write_lines(_batches(con, queries, chunk_size, _tsv_line(columns)), stream)
     if count:
         stream.write(b"\n")
     return count
 
 
-def _write_csv(
-    con: duckdb.DuckDBPyConnection, query: tuple[str, list[Any]], stream: BinaryIO, chunk: int
-) -> int:
+def _write_csv(con: duckdb.DuckDBPyConnection, queries: Queries, stream: BinaryIO, chunk: int) -> int:
     """CSV with a header row (names unquoted, values quoted where needed)."""
     count = 0
     writer: pacsv.CSVWriter | None = None
-    for batch in read_batches(con, *query, chunk):
+    for batch in _batches(con, queries, chunk):
         if writer is None:
             stream.write((",".join(batch.schema.names) + "\n").encode())
             writer = pacsv.CSVWriter(
@@ -566,12 +699,10 @@ def _write_csv(
     return count
 
 
-def _write_geojson(
-    con: duckdb.DuckDBPyConnection, query: tuple[str, list[Any]], stream: BinaryIO, chunk: int
-) -> int:
+def _write_geojson(con: duckdb.DuckDBPyConnection, queries: Queries, stream: BinaryIO, chunk: int) -> int:
     """A FeatureCollection written feature by feature (one per line, for readers that diff or grep)."""
     stream.write(b'{"type": "FeatureCollection", "features": [\n')
-    count = _write_lines(_lines(con, *query, "to_json(q)", chunk), stream, b",\n")
+    count = _write_lines(_batches(con, queries, chunk, "to_json(q)"), stream, b",\n")
     stream.write(b"\n]}\n" if count else b"]}\n")
     return count
 
@@ -656,7 +787,7 @@ def export(
     start = time.perf_counter()
     # DuckDB draws a progress bar on stdout for long queries, which would corrupt an export written there.
     con.execute("SET enable_progress_bar = false")
-    parts = queries(con, fmt, filters or ExportFilter())
+    parts = _queries(con, fmt, filters or ExportFilter())
     target = str(out) if isinstance(out, Path) else "<stream>"
     with lookups(con):
         if fmt == "parquet":
@@ -672,10 +803,21 @@ def export(
     return ExportSummary(fmt, target, rows, mentions, time.perf_counter() - start)
 
 
+def _queries(con: duckdb.DuckDBPyConnection, fmt: str, filters: ExportFilter) -> dict[str, Queries]:
+    """The queries of each part of a format, one per slice of the selected events."""
+    if fmt not in _PARTS:
+        raise UsageError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}")
+    located = fmt == "geojson"
+    return {
+        part: [query(con, fmt, part, filters, s) for s in slices(con, filters, located, weight, SLICE_ROWS)]
+        for part, weight in _PARTS[fmt]
+    }
+
+
 def _export_text(
     con: duckdb.DuckDBPyConnection,
     fmt: str,
-    parts: dict[str, tuple[str, list[Any]]],
+    parts: dict[str, Queries],
     stream: BinaryIO,
     chunk: int,
 ) -> tuple[int, int]:
@@ -685,18 +827,18 @@ def _export_text(
     if fmt == "gdelt-mentions":
         return 0, _write_tsv(con, parts["mentions"], GDELT_MENTIONS, stream, chunk)
     if fmt == "plover":
-        return _write_plover(read_batches(con, *parts["events"], chunk), stream), 0
+        return _write_plover(_batches(con, parts["events"], chunk), stream), 0
     if fmt == "csv":
         return _write_csv(con, parts["events"], stream, chunk), 0
     return _write_geojson(con, parts["events"], stream, chunk), 0
 
 
 def _export_parquet(
-    con: duckdb.DuckDBPyConnection, parts: dict[str, tuple[str, list[Any]]], root: Path, chunk: int
+    con: duckdb.DuckDBPyConnection, parts: dict[str, Queries], root: Path, chunk: int
 ) -> tuple[int, int]:
     """Events and mentions as two Hive-partitioned Parquet datasets under `root`; the rows of each."""
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
         raise UsageError(f"{root} exists and is not an empty directory: Parquet exports need a new one")
-    events = _write_partitioned(read_batches(con, *parts["events"], chunk), root / "events")
-    mentions = _write_partitioned(read_batches(con, *parts["mentions"], chunk), root / "mentions")
+    events = _write_partitioned(_batches(con, parts["events"], chunk), root / "events")
+    mentions = _write_partitioned(_batches(con, parts["mentions"], chunk), root / "mentions")
     return events, mentions
