@@ -90,6 +90,13 @@ batch_option = click.option(
     type=click.IntRange(1),
     help="Articles per transaction.",
 )
+workers_option = click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Parse in this many processes (each loads the model); the same rows are stored as with one.",
+)
 classifier_option = click.option(
     "--no-classifier",
     "no_classifier",
@@ -127,6 +134,7 @@ def cli(verbose: int) -> None:
 @format_option
 @max_chars_option
 @batch_option
+@workers_option
 def ingest_command(
     paths: tuple[str, ...],
     example: bool,
@@ -136,6 +144,7 @@ def ingest_command(
     fmt: str | None,
     max_chars: int,
     batch_size: int,
+    workers: int,
     actor_files: tuple[str, ...],
     lexicon_files: tuple[str, ...],
     no_classifier: bool,
@@ -149,9 +158,12 @@ def ingest_command(
         options = _read_options(date, fmt, max_chars)
         pipeline = _pipeline(model, actor_files, lexicon_files, not no_classifier)
         with _usage_errors(), Store(db) as store:
-            pipeline.nlp  # noqa: B018 - load the model before the progress bar starts
+            if workers == 1:
+                pipeline.nlp  # noqa: B018 - load the model before the progress bar starts (workers load their own)
             with _progress() as show:
-                summary = ingest(inputs, store, pipeline, options, batch_size=batch_size, progress=show)
+                summary = ingest(
+                    inputs, store, pipeline, options, batch_size=batch_size, progress=show, workers=workers
+                )
         _print_summary(summary, db)
     sys.exit(0 if summary.ok else 1)
 
@@ -164,6 +176,7 @@ def ingest_command(
 @lexicon_option
 @classifier_option
 @batch_option
+@workers_option
 def recode_command(
     db: Path,
     prefix: str,
@@ -172,6 +185,7 @@ def recode_command(
     lexicon_files: tuple[str, ...],
     no_classifier: bool,
     batch_size: int,
+    workers: int,
 ) -> None:
     """Code stored articles again (after an upgrade, or with other dictionaries or lexicons); texts stay.
 
@@ -179,9 +193,12 @@ def recode_command(
     """
     pipeline = _pipeline(model, actor_files, lexicon_files, not no_classifier)
     with _usage_errors(), Store(db) as store:
-        pipeline.nlp  # noqa: B018 - load the model before the progress bar starts
+        if workers == 1:
+            pipeline.nlp  # noqa: B018 - load the model before the progress bar starts (workers load their own)
         with _progress() as show:
-            summary = recode(store, pipeline, prefix=prefix, batch_size=batch_size, progress=show)
+            summary = recode(
+                store, pipeline, prefix=prefix, batch_size=batch_size, progress=show, workers=workers
+            )
     out.print(
         f"recoded {summary.new} of {summary.read} articles · failed {summary.failed} · actors {summary.actors} "
         f"({summary.coded} coded) · event mentions {summary.events} · {summary.seconds:.1f} s → {db}"

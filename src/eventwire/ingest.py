@@ -15,7 +15,7 @@ from itertools import islice
 
 from .errors import WARNING_CODE, EventwireError
 from .model import Article, Document, Failure, Source
-from .pipeline import Pipeline
+from .pipeline import Pipeline, Result
 from .readers import ReadOptions, read
 from .store import Batch, Store
 
@@ -55,9 +55,19 @@ def ingest(
     *,
     batch_size: int = DEFAULT_BATCH,
     progress: Callable[[IngestSummary], None] | None = None,
+    workers: int = 1,
 ) -> IngestSummary:
-    """Read every document under `paths` into the store; failures become error rows and the rest goes on."""
+    """Read every document under `paths` into the store; failures become error rows and the rest goes on.
+
+    With `workers` > 1 the parsing runs in that many processes (see `eventwire.pool`), storing the same rows.
+    """
     pipeline = pipeline or Pipeline()
+    if workers > 1:
+        from .pool import ingest_pooled  # the pool module builds on this one
+
+        return ingest_pooled(
+            paths, store, pipeline, options, workers=workers, batch_size=batch_size, progress=progress
+        )
     summary = IngestSummary()
     started = time.perf_counter()
     items = iter(read(paths, options))
@@ -82,8 +92,16 @@ def _process(
 ) -> Batch:
     """One batch of read items prepared, deduplicated against the store, parsed where new."""
     batch = Batch([], [], [])
-    prepared = _prepare(chunk, pipeline, batch, summary)
-    known = store.known_ids([a.id for a in prepared])
+    prepared = prepare_batch(chunk, pipeline, batch, summary)
+    fresh, copies = sort_new(prepared, store.known_ids([a.id for a in prepared]), batch, summary)
+    finish_batch(batch, summary, fresh, outcomes(pipeline.annotate(fresh)), copies)
+    return batch
+
+
+def sort_new(
+    prepared: Sequence[Article], known: set[str], batch: Batch, summary: IngestSummary
+) -> tuple[list[Article], list[Article]]:
+    """Prepared articles split into those to parse and later copies of them; stored ones recorded as sources."""
     fresh: dict[str, Article] = {}
     copies: list[Article] = []
     for article in prepared:
@@ -93,11 +111,27 @@ def _process(
             copies.append(article)
         else:
             fresh[article.id] = article
+    return list(fresh.values()), copies
+
+
+def outcomes(results: Sequence[Result]) -> list[Article | Failure]:
+    """Annotated articles, and the error rows of those that failed (rows cross process boundaries whole)."""
+    return [r.failure() if isinstance(r, EventwireError) else r for r in results]
+
+
+def finish_batch(
+    batch: Batch,
+    summary: IngestSummary,
+    fresh: Sequence[Article],
+    done: Sequence[Article | Failure],
+    copies: Sequence[Article],
+) -> None:
+    """Record the parsed articles (or their failures) and the copies of them in the batch and the summary."""
     failed: dict[str, Failure] = {}
-    for article, result in zip(fresh.values(), pipeline.annotate(list(fresh.values())), strict=True):
-        if isinstance(result, EventwireError):
-            failed[article.id] = result.failure()
-            _fail(batch, summary, failed[article.id])
+    for article, result in zip(fresh, done, strict=True):
+        if isinstance(result, Failure):
+            failed[article.id] = result
+            _fail(batch, summary, result)
             continue
         _count(summary, result)
         batch.articles.append(result)
@@ -114,10 +148,9 @@ def _process(
         else:
             _duplicate(batch, summary, copy)
     summary.warnings += sum(1 for f in batch.failures if f.level == "warning")
-    return batch
 
 
-def _prepare(
+def prepare_batch(
     chunk: Sequence[Document | EventwireError], pipeline: Pipeline, batch: Batch, summary: IngestSummary
 ) -> list[Article]:
     """The batch's documents cleaned and identified; read and cleaning errors recorded as failures."""
@@ -163,25 +196,23 @@ def recode(
     prefix: str = "",
     batch_size: int = DEFAULT_BATCH,
     progress: Callable[[IngestSummary], None] | None = None,
+    workers: int = 1,
 ) -> IngestSummary:
     """Run the pipeline again over stored articles (after an upgrade, or with other dictionaries or lexicons)
-    and replace what was extracted from them, one transaction per batch; the texts stay as they are."""
+    and replace what was extracted from them, one transaction per batch; the texts stay as they are.
+
+    With `workers` > 1 the parsing runs in that many processes (see `eventwire.pool`)."""
     pipeline = pipeline or Pipeline()
+    if workers > 1:
+        from .pool import recode_pooled  # the pool module builds on this one
+
+        return recode_pooled(
+            store, pipeline, prefix=prefix, workers=workers, batch_size=batch_size, progress=progress
+        )
     summary = IngestSummary()
     started = time.perf_counter()
     for articles in store.stored_articles(prefix, batch_size):
-        done: list[Article] = []
-        failed: list[Failure] = []
-        for article, result in zip(articles, pipeline.annotate(articles), strict=True):
-            summary.read += 1
-            if isinstance(result, EventwireError):
-                failed.append(_fail_recode(summary, article, result))
-                continue
-            _count(summary, result)
-            done.append(result)
-        store.replace_annotations(done)
-        if failed:
-            store.write(Batch([], [], failed))  # listed by `eventwire errors` like any other failure
+        store_recoded(store, summary, articles, outcomes(pipeline.annotate(articles)))
         summary.seconds = time.perf_counter() - started
         if progress:
             progress(summary)
@@ -189,10 +220,27 @@ def recode(
     return summary
 
 
-def _fail_recode(summary: IngestSummary, article: Article, error: EventwireError) -> Failure:
+def store_recoded(
+    store: Store, summary: IngestSummary, articles: Sequence[Article], done: Sequence[Article | Failure]
+) -> None:
+    """Replace the annotations of a batch of recoded articles; those that failed keep theirs and are reported."""
+    recoded: list[Article] = []
+    failed: list[Failure] = []
+    for article, result in zip(articles, done, strict=True):
+        summary.read += 1
+        if isinstance(result, Failure):
+            failed.append(_fail_recode(summary, article, result))
+            continue
+        _count(summary, result)
+        recoded.append(result)
+    store.replace_annotations(recoded)
+    if failed:
+        store.write(Batch([], [], failed))  # listed by `eventwire errors` like any other failure
+
+
+def _fail_recode(summary: IngestSummary, article: Article, failure: Failure) -> Failure:
     """A stored article the pipeline now fails on: reported, and its earlier annotations kept."""
     summary.failed += 1
-    failure = error.failure()
     failure = replace(failure, reason=f"article {article.id}: {failure.reason}")
     summary.failures.append(failure)
     return failure
