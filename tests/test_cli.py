@@ -389,3 +389,31 @@ def test_regroup_keeps_the_rule(populated: Populated, eventwire_cmd: list[str], 
 
     assert events(strict.stdout) > events(default.stdout)
     assert "codes family" in again.stdout and events(again.stdout) == events(strict.stdout)
+
+
+def test_events_grouped(populated: Populated, eventwire_cmd: list[str]) -> None:
+    """`events --grouped` lists the example's phone call once with its mentions counted; other modes than asserted
+    are refused; the article filter selects the events an article reports."""
+    result = _run(
+        [*eventwire_cmd, "events", "--grouped", "--code", "04", "--json", "--db", "ew.duckdb"],
+        populated.cwd,
+        populated.env,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    calls = [r for r in rows if {"ISRGOV", "RUSGOV"} <= set(r["source"]) | set(r["target"])]
+    assert len(calls) == 1 and calls[0]["num_mentions"] >= 4
+    table = _run([*eventwire_cmd, "events", "--grouped", "--db", "ew.duckdb"], populated.cwd, populated.env)
+    assert table.returncode == 0 and calls[0]["id"][:10] in table.stdout
+    refused = _run(
+        [*eventwire_cmd, "events", "--grouped", "--mode", "negated", "--db", "ew.duckdb"],
+        populated.cwd,
+        populated.env,
+    )
+    assert refused.returncode == 2 and "asserted" in refused.stderr
+    none = _run(
+        [*eventwire_cmd, "events", "--grouped", "--article", "ffffffff", "--json", "--db", "ew.duckdb"],
+        populated.cwd,
+        populated.env,
+    )
+    assert none.returncode == 0 and none.stdout == ""

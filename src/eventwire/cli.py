@@ -499,6 +499,11 @@ def show_command(article_id: str, db: Path, as_json: bool) -> None:
     help="Only asserted events, or only negated, hypothetical, future or historical.",
 )
 @click.option("--article", help="Only events of this article (an id prefix is enough).")
+@click.option(
+    "--grouped",
+    is_flag=True,
+    help="List events (the mentions that report one event grouped) with how many mentions, articles and sources.",
+)
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(1))
 @json_option
 def events_command(
@@ -510,10 +515,12 @@ def events_command(
     until: dt.datetime | None,
     mode: str | None,
     article: str | None,
+    grouped: bool,
     limit: int,
     as_json: bool,
 ) -> None:
-    """List stored event mentions, newest first, with the words that triggered them."""
+    """List stored event mentions, newest first, with the words that triggered them (or, with --grouped, the
+    events they report)."""
     query = EventFilter(
         actor=actor,
         country=country,
@@ -525,17 +532,23 @@ def events_command(
         limit=limit,
     )
     with _usage_errors(), Store(db, read_only=True) as store:
-        rows = store.list_events(query)
+        rows = store.list_grouped_events(query) if grouped else store.list_events(query)
     if as_json:
         for row in rows:
             click.echo(json.dumps(row, default=str, ensure_ascii=False))
+        return
+    if grouped:
+        _print_grouped(rows)
         return
     table = Table(title="event mentions")
     # Codes and dates never wrap; the words do, so that the table fits an 80-column terminal (the code's name
     # is in the JSON output and in `eventwire show`).
     for name in ("date", "source", "code", "target"):
         table.add_column(name, no_wrap=True)
-    table.add_column("where")
+    # The place column only when some event has one: an 80-column terminal has no room to spare.
+    located = any(row["location"] for row in rows)
+    if located:
+        table.add_column("where")
     table.add_column("modes")
     table.add_column("trigger", min_width=12)
     table.add_column("article", no_wrap=True)
@@ -545,13 +558,42 @@ def events_command(
             " ".join(row["source"]) or "–",
             row["code"],
             " ".join(row["target"]) or "–",
-            row["location"] or "",
+            *([row["location"] or ""] if located else []),
             ", ".join(
                 [m for m in ("negated", "hypothetical", "future", "historical") if row[m]]
                 + ([f"by {row['attributed_to']}"] if row["attributed_to"] else [])
             ),
             Text(row["trigger_text"]),
             f"{row['article_id'][:8]}#{row['sentence_idx']}",
+        )
+    out.print(table)
+
+
+def _print_grouped(rows: list[dict[str, Any]]) -> None:
+    """Events as a table: when, who, what, whom, where, how widely reported, how sure, and the id (its first ten
+    characters; --json gives it whole)."""
+    table = Table(title="events")
+    for name in ("date", "source", "code", "target"):
+        table.add_column(name, no_wrap=True)
+    located = any(row["location"] for row in rows)
+    if located:
+        table.add_column("where")
+    # Short headers: mentions, articles, sources (outlets) and confidence must fit an 80-column terminal.
+    for name in ("men", "art", "src", "conf"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("id", no_wrap=True)
+    for row in rows:
+        table.add_row(
+            str(row["event_date"] or "unknown"),
+            " ".join(row["source"]) or "–",
+            row["code"],
+            " ".join(row["target"]) or "–",
+            *([row["location"] or ""] if located else []),
+            str(row["num_mentions"]),
+            str(row["num_articles"]),
+            str(row["num_sources"]),
+            f"{row['confidence']:.2f}",
+            row["id"][:10],
         )
     out.print(table)
 

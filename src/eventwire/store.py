@@ -814,6 +814,22 @@ class Store:
             [*params, filters.limit],
         )
 
+    def list_grouped_events(self, filters: EventFilter) -> list[dict[str, Any]]:
+        """Stored events (mentions grouped), newest first then most reported, matching the filters; `article`
+        selects the events an article reports. Events are asserted mentions, so a mode other than that is an
+        error."""
+        if filters.mode not in (None, "asserted"):
+            raise UsageError("events are grouped from asserted mentions; list other modes as mentions")
+        where, params = dataclasses.replace(filters, mode=None, article=None).sql()
+        if filters.article:
+            where += " AND EXISTS (SELECT 1 FROM event_links l WHERE l.event_id = e.id AND starts_with(l.article_id, ?))"
+            params.append(filters.article)
+        return self._dicts(
+            f"SELECT e.* FROM events e WHERE {where} "
+            "ORDER BY e.event_date DESC NULLS LAST, e.num_mentions DESC, e.id LIMIT ?",
+            [*params, filters.limit],
+        )
+
     def sources(self, article_id: str) -> list[Source]:
         """Every source an article was read from, first seen first."""
         rows = self.con.execute(
