@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 from . import ontology
 from .geo import haversine_km
@@ -97,18 +97,42 @@ class Event:
     id: str
     mentions: list[Mention] = field(default_factory=list)
     _summary: Summary | None = None
+    # Running counts of what the mentions say (kept from _TALLY_FROM mentions on: a big event grown by one
+    # mention then costs no pass over all of them), and the summary as matching reads it.
+    _tally: _Tally | None = field(default=None, repr=False, compare=False)
+    _profile: _Facts | None = field(default=None, repr=False, compare=False)
 
     def add(self, mention: Mention) -> None:
         """Add a mention; the summary is worked out again when next asked for."""
         self.mentions.append(mention)
         self._summary = None
+        self._profile = None
 
     @property
     def summary(self) -> Summary:
         """The event's code, sides, date and place, computed once per change of its mentions."""
         if self._summary is None:
-            self._summary = _summarise(self.mentions)
+            if self._tally is None and len(self.mentions) < _TALLY_FROM:
+                self._summary = _summarise(self.mentions)
+            else:
+                self._summary = self._counts().summary()
         return self._summary
+
+    def _counts(self) -> _Tally:
+        """The running counts, brought up to date with the mentions (counted afresh if some were taken away)."""
+        tally = self._tally
+        if tally is None or tally.counted > len(self.mentions):
+            tally = self._tally = _Tally()
+        while tally.counted < len(self.mentions):
+            tally.add(self.mentions[tally.counted])
+        return tally
+
+    def _matching_view(self) -> _Facts:
+        """The summary as matching reads it, computed once per change of the mentions."""
+        if self._profile is None:
+            s = self.summary
+            self._profile = _Facts.of(s.code, s.source, s.target, s.date, s.place)
+        return self._profile
 
     @property
     def code(self) -> str:
@@ -165,38 +189,130 @@ def _story(mention: Mention) -> str:
     return mention.copy_of or mention.article_id
 
 
-def _summarise(mentions: Sequence[Mention]) -> Summary:
-    """The code, sides, date and place most mentions give (ties broken so that the result is deterministic)."""
-    codes = Counter(m.code for m in mentions)
-    best = min(mentions, key=lambda m: (-codes[m.code], -len(m.code), -m.confidence, m.key))
-    dates = Counter(m.date for m in mentions if m.date is not None)
-    places = Counter(m.place for m in mentions if m.place is not None)
-    if symmetric(best.code):
-        parties = _most_supported_parties([_parties(m.source, m.target) for m in mentions])
-        source, target = parties[:1], parties[1:]
-    else:
-        source = _most_common_side(m.source for m in mentions)
-        target = _most_common_side(m.target for m in mentions)
-    return Summary(
-        best.code,
-        source,
-        target,
-        min(dates, key=lambda d: (-dates[d], d)) if dates else None,
-        max(places, key=lambda p: (places[p], not p.broad, -(p.geonameid or 0))) if places else None,
-    )
+_T = TypeVar("_T")
+# Summarising fewer mentions afresh costs less than keeping counts for every event.
+_TALLY_FROM = 8
 
 
-def _most_supported_parties(sets: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
+class _Tally:
+    """What an event's mentions say, counted as they are added (in mention order, so that ties among places fall
+    as a pass over the mentions would break them)."""
+
+    __slots__ = ("best", "codes", "counted", "dates", "parties", "places", "sources", "targets")
+
+    def __init__(self) -> None:
+        """Nothing counted yet."""
+        self.counted = 0
+        self.codes: dict[str, int] = {}
+        # Per code, its most confident mention (then the first by key): (-confidence, key).
+        self.best: dict[str, tuple[float, tuple[str, int]]] = {}
+        self.dates: dict[dt.date, int] = {}
+        self.places: dict[Place, int] = {}
+        # Named sides as sets (sorted, once each), and the parties of the mentions that name any.
+        self.sources: dict[tuple[str, ...], int] = {}
+        self.targets: dict[tuple[str, ...], int] = {}
+        self.parties: dict[tuple[str, ...], int] = {}
+
+    def add(self, m: Mention) -> None:
+        """Count one more mention."""
+        self.counted += 1
+        code = m.code
+        self.codes[code] = self.codes.get(code, 0) + 1
+        rank = (-m.confidence, m.key)
+        best = self.best.get(code)
+        if best is None or rank < best:
+            self.best[code] = rank
+        if m.date is not None:
+            self.dates[m.date] = self.dates.get(m.date, 0) + 1
+        if m.place is not None:
+            self.places[m.place] = self.places.get(m.place, 0) + 1
+        if m.source:
+            key = _as_set(m.source)
+            self.sources[key] = self.sources.get(key, 0) + 1
+        if m.target:
+            key = _as_set(m.target)
+            self.targets[key] = self.targets.get(key, 0) + 1
+        if m.source or m.target:
+            parties = _pair_parties(m.source, m.target)
+            self.parties[parties] = self.parties.get(parties, 0) + 1
+
+    def summary(self) -> Summary:
+        """The code, sides, date and place most mentions give (ties broken so that the result is deterministic):
+        the most frequent code, the most specific among equals, then the one of the most confident mention."""
+        codes, best, dates, places = self.codes, self.best, self.dates, self.places
+        code = _first(codes) if len(codes) == 1 else min(codes, key=lambda c: (-codes[c], -len(c), *best[c]))
+        if symmetric(code):
+            parties = _most_supported_parties(self.parties)
+            source, target = parties[:1], parties[1:]
+        else:
+            source, target = _most_common_side(self.sources), _most_common_side(self.targets)
+        if len(dates) <= 1:
+            date = _first(dates) if dates else None
+        else:
+            date = min(dates, key=lambda d: (-dates[d], d))
+        if len(places) <= 1:
+            place = _first(places) if places else None
+        else:
+            place = max(places, key=lambda p: (places[p], not p.broad, -(p.geonameid or 0)))
+        return Summary(code, source, target, date, place)
+
+
+def _first(counts: dict[_T, int]) -> _T:
+    """The first key counted."""
+    return next(iter(counts))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _pair_parties(source: tuple[str, ...], target: tuple[str, ...]) -> tuple[str, ...]:
+    """`_parties` of a source and a target, remembered (few distinct pairs recur)."""
+    return _parties(source, target)
+
+
+@functools.lru_cache(maxsize=4096)
+def _as_set(side: tuple[str, ...]) -> tuple[str, ...]:
+    """A side as a set: its actors sorted, once each."""
+    return tuple(sorted(set(side)))
+
+
+def _most_supported_parties(counts: dict[tuple[str, ...], int]) -> tuple[str, ...]:
     """The parties of a symmetric act: the named set that the most mentions fit within ("Netanyahu held talks"
     fits "Netanyahu and Putin"), the larger and then the more specific among equals."""
-    named = sorted({s for s in sets if s})
-    if not named:
-        return ()
+    if len(counts) <= 1:
+        return _first(counts) if counts else ()
 
     def support(candidate: tuple[str, ...]) -> int:
-        return sum(1 for s in sets if s and all(any(_same_actor(x, y) for y in candidate) for x in s))
+        return sum(n for s, n in counts.items() if _within(s, candidate))
 
-    return min(named, key=lambda c: (-support(c), -len(c), -sum(map(len, c)), c))
+    return min(sorted(counts), key=lambda c: (-support(c), -len(c), -sum(map(len, c)), c))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _within(fewer: tuple[str, ...], more: tuple[str, ...]) -> bool:
+    """Whether every actor of one set has a counterpart (one code the other's prefix) in another."""
+    return all(any(_same_actor(x, y) for y in more) for x in fewer)
+
+
+def _most_common_side(counts: dict[tuple[str, ...], int]) -> tuple[str, ...]:
+    """The most frequent named side (as a set), the most specific among equals; empty when none is named."""
+    if len(counts) <= 1:
+        return _first(counts) if counts else ()
+    return min(counts, key=lambda s: (-counts[s], -sum(map(len, s)), s))
+
+
+def _summarise(mentions: Sequence[Mention]) -> Summary:
+    """The code, sides, date and place most mentions give (ties broken so that the result is deterministic)."""
+    if len(mentions) == 1:
+        # What most events of a batch are: one mention, whose code, sides, date and place are the event's.
+        m = mentions[0]
+        if symmetric(m.code):
+            parties = _pair_parties(m.source, m.target)
+            return Summary(m.code, parties[:1], parties[1:], m.date, m.place)
+        source = _as_set(m.source) if m.source else ()
+        return Summary(m.code, source, _as_set(m.target) if m.target else (), m.date, m.place)
+    tally = _Tally()
+    for m in mentions:
+        tally.add(m)
+    return tally.summary()
 
 
 def event_id(mention: Mention) -> str:
@@ -318,34 +434,178 @@ def places_match(a: Place | None, b: Place | None, rule: MatchRule) -> bool:
 def matches(mention: Mention, event: Event, rule: MatchRule) -> bool:
     """Whether a mention reports the event: code, date and place agree, and the actors agree (within one story,
     do not disagree)."""
-    if not (
-        codes_match(mention.code, event.code, rule)
-        and dates_match(mention.date, event.date, rule)
-        and places_match(mention.place, event.place, rule)
-    ):
-        return False
-    if sides_match(mention, event, rule):
-        return True
-    return rule.next_sentence and _told_next_to(mention, event) and not _contradicts(mention, event)
+    return bool(_Matcher(rule).matching(mention, [event]))
+
+
+# A mention's or an event's (source, target).
+_Sides = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+@dataclass(slots=True)
+class _Facts:
+    """What matching reads of a mention or of an event's summary, worked out once however many comparisons
+    follow: the code's root group, the day as a number, symmetric or not, the sides and the parties (with ids
+    that stand for them in remembered verdicts)."""
+
+    code: str
+    group: str
+    day: int | None
+    place: Place | None
+    symmetric: bool
+    sides: _Sides
+    parties: tuple[str, ...]
+    sides_id: int
+    parties_id: int
+
+    @classmethod
+    def of(
+        cls,
+        code: str,
+        source: tuple[str, ...],
+        target: tuple[str, ...],
+        date: dt.date | None,
+        place: Place | None,
+    ) -> _Facts:
+        """The facts of a code, sides, date and place."""
+        sides = (source, target)
+        parties = _parties(source, target)
+        return cls(
+            code,
+            group_of(code),
+            date.toordinal() if date is not None else None,
+            place,
+            symmetric(code),
+            sides,
+            parties,
+            _interned(sides),
+            _interned(parties),
+        )
+
+
+# A number for each distinct side or set of parties seen, so that verdicts are remembered under pairs of small
+# integers. Numbers are never reused: when the table is emptied (it is bounded), a value seen again gets a new one.
+_IDS: dict[object, int] = {}
+_NEXT_ID = itertools.count()
+_MAX_IDS = 1 << 18
+
+
+def _interned(value: object) -> int:
+    """The number standing for a side or set of parties."""
+    found = _IDS.get(value)
+    if found is None:
+        if len(_IDS) >= _MAX_IDS:
+            _IDS.clear()
+        found = _IDS[value] = next(_NEXT_ID)
+    return found
+
+
+# Verdicts on actors, by kind (parties when both acts are symmetric, else sides), whether partial sides are
+# allowed, and the mention's id; then by the event's id. Bounded: emptied when it has grown large.
+_VERDICTS: dict[tuple[bool, bool, int], dict[int, str]] = {}
+_MAX_VERDICTS = 1 << 14
+
+
+def _verdicts_of(parties: bool, partial: bool, mine: int) -> dict[int, str]:
+    """The verdicts remembered for a mention's sides (or parties) against events', by the events' ids."""
+    key = (parties, partial, mine)
+    seen = _VERDICTS.get(key)
+    if seen is None:
+        if len(_VERDICTS) >= _MAX_VERDICTS:
+            _VERDICTS.clear()
+        seen = _VERDICTS[key] = {}
+    return seen
+
+
+class _Matcher:
+    """`matches` for one mention against many events: the mention's facts worked out once, the cheapest tests
+    first, and the verdicts on actors met before remembered (few distinct sides meet again and again)."""
+
+    def __init__(self, rule: MatchRule) -> None:
+        """A matcher for one rule."""
+        self.rule = rule
+
+    def matching(self, mention: Mention, events: Iterable[Event]) -> list[Event]:
+        """The events the mention reports (`matches`), in the given order."""
+        rule = self.rule
+        family, window, partial = rule.codes == "family", rule.window_days, rule.partial_sides
+        mine = _Facts.of(mention.code, mention.source, mention.target, mention.date, mention.place)
+        code, group, day, place = mine.code, mine.group, mine.day, mine.place
+        sides_seen = _verdicts_of(False, partial, mine.sides_id)
+        parties_seen = _verdicts_of(True, partial, mine.parties_id)
+        found = []
+        for event in events:
+            theirs = event._profile or event._matching_view()
+            if family:
+                if not (code.startswith(theirs.code) or theirs.code.startswith(code)):
+                    continue
+            elif group != theirs.group:
+                continue
+            if day is not None and theirs.day is not None and abs(day - theirs.day) > window:
+                continue
+            if place is not None and theirs.place is not None and not places_match(place, theirs.place, rule):
+                continue
+            if mine.symmetric and theirs.symmetric:
+                verdict = parties_seen.get(theirs.parties_id)
+                if verdict is None:
+                    verdict = parties_seen[theirs.parties_id] = _parties_verdict(
+                        mine.parties, theirs.parties, rule
+                    )
+            else:
+                verdict = sides_seen.get(theirs.sides_id)
+                if verdict is None:
+                    verdict = sides_seen[theirs.sides_id] = _sides_verdict(mine.sides, theirs.sides, partial)
+            if verdict is _AGREE or (
+                verdict is _NEUTRAL and rule.next_sentence and _told_next_to(mention, event)
+            ):
+                found.append(event)
+        return found
+
+
+# What the actors of a mention and an event say: the same event, a different one, or neither.
+_AGREE, _CONTRADICT, _NEUTRAL = "agree", "contradict", "neutral"
+
+
+def _parties_verdict(mine: tuple[str, ...], theirs: tuple[str, ...], rule: MatchRule) -> str:
+    """The verdict on the parties of two symmetric acts: they agree under the rule, or contradict each other
+    (both named, and not agreeing even as some of the other's)."""
+    if _parties_agree(mine, theirs, rule):
+        return _AGREE
+    if mine and theirs and not _parties_agree(mine, theirs, MatchRule()):
+        return _CONTRADICT
+    return _NEUTRAL
+
+
+def _sides_verdict(mine: _Sides, theirs: _Sides, partial_sides: bool) -> str:
+    """The verdict on a mention's and an event's (source, target): they contradict each other when a side both
+    name disagrees; else they agree when one named side is shared and (unless partial sides are allowed) neither
+    names a side the other leaves empty (`_sides_agree`)."""
+    shared = False
+    complete = True
+    for a, b in zip(mine, theirs, strict=True):
+        if a and b:
+            if not _sides_same(a, b):
+                return _CONTRADICT
+            shared = True
+        elif a or b:
+            complete = False
+    return _AGREE if shared and (complete or partial_sides) else _NEUTRAL
+
+
+def _sides_same(a: Sequence[str], b: Sequence[str]) -> bool:
+    """`actors_agree`, quick for the usual sides of one actor each."""
+    if len(a) == 1 and len(b) == 1:
+        x, y = a[0], b[0]
+        return x.startswith(y) or y.startswith(x)
+    return actors_agree(a, b)
 
 
 def _told_next_to(mention: Mention, event: Event) -> bool:
     """Whether the mention's article reports the event in the mention's sentence or the one before or after."""
-    return mention.sentence is not None and any(
-        m.article_id == mention.article_id
-        and m.sentence is not None
-        and abs(m.sentence - mention.sentence) <= 1
+    sentence = mention.sentence
+    return sentence is not None and any(
+        m.article_id == mention.article_id and m.sentence is not None and abs(m.sentence - sentence) <= 1
         for m in event.mentions
     )
-
-
-def _contradicts(mention: Mention, event: Event) -> bool:
-    """Whether a mention names, on a side the event also names, actors that do not agree with the event's."""
-    if symmetric(mention.code) and symmetric(event.code):
-        mine, theirs = _parties(mention.source, mention.target), _parties(event.source, event.target)
-        return bool(mine and theirs) and not _parties_agree(mine, theirs, MatchRule())
-    pairs = ((mention.source, event.source), (mention.target, event.target))
-    return any(a and b and not actors_agree(a, b) for a, b in pairs)
 
 
 def cluster(
@@ -359,11 +619,12 @@ def cluster(
     """
     rule = rule or MatchRule()
     index = _Index(rule.window_days)
+    matcher = _Matcher(rule)
     for event in events:
         index.add(event)
     touched: dict[str, Event] = {}
     for mention in sorted(mentions, key=_order):
-        candidates = [e for e in index.near(mention) if matches(mention, e, rule)]
+        candidates = matcher.matching(mention, index.near(mention))
         if candidates:
             event = min(candidates, key=lambda e: _affinity(mention, e))
         else:
@@ -374,43 +635,52 @@ def cluster(
     return [touched[k] for k in sorted(touched)]
 
 
-_Bucket = tuple[str, dt.date | None, str]
-
-
 class _Index:
-    """Events by root code, date and actor of one of their mentions: the candidates of a mention are the events in
+    """Events by root code, actor and date of one of their mentions: the candidates of a mention are the events in
     a few buckets, since matching needs the same root, a date in the window and a shared actor."""
 
     def __init__(self, window_days: int) -> None:
         """An empty index whose lookups span the matching window."""
-        self.window = window_days
-        self.buckets: dict[_Bucket, dict[str, Event]] = {}
+        self.offsets = [dt.timedelta(days=d) for d in range(-window_days, window_days + 1)]
+        # (root group, key) → day → events by id.
+        self.buckets: dict[tuple[str, str], dict[dt.date | None, dict[str, Event]]] = {}
 
     def add(self, event: Event, mention: Mention | None = None) -> None:
         """Index an event under its mentions (only the new one's buckets when one is given)."""
-        for m in [mention] if mention else event.mentions:
-            for bucket in _buckets(m, [m.date]):
-                self.buckets.setdefault(bucket, {})[event.id] = event
+        for m in (mention,) if mention else event.mentions:
+            for key in _keys(m):
+                days = self.buckets.get(key)
+                if days is None:
+                    days = self.buckets[key] = {}
+                bucket = days.get(m.date)
+                if bucket is None:
+                    bucket = days[m.date] = {}
+                bucket[event.id] = event
 
     def near(self, mention: Mention) -> list[Event]:
         """Events sharing a bucket with the mention across the window (an undated mention: undated ones)."""
-        if mention.date is None:
-            days: list[dt.date | None] = [None]
-        else:
-            days = [mention.date + dt.timedelta(days=d) for d in range(-self.window, self.window + 1)]
+        date = mention.date
+        days = [None] if date is None else [date + offset for offset in self.offsets]
         found: dict[str, Event] = {}
-        for bucket in _buckets(mention, days):
-            found.update(self.buckets.get(bucket, {}))
+        for key in _keys(mention):
+            by_day = self.buckets.get(key)
+            if by_day:
+                for day in days:
+                    bucket = by_day.get(day)
+                    if bucket:
+                        found.update(bucket)
         return list(found.values())
 
 
-def _buckets(mention: Mention, days: Sequence[dt.date | None]) -> list[_Bucket]:
-    """A mention's index keys: its root group, each day, and the country part (first three letters) of each actor,
-    since agreeing actors share it (RUS and RUSGOV), or its article, where mentions may join without a shared
-    actor."""
+def _keys(mention: Mention) -> list[tuple[str, str]]:
+    """A mention's index keys (with each day): its root group, and the country part (first three letters) of each
+    actor, since agreeing actors share it (RUS and RUSGOV), or its article, where mentions may join without a
+    shared actor."""
     group = group_of(mention.code)
-    keys = {a[:3] for a in (*mention.source, *mention.target)} | {f"article:{mention.article_id}"}
-    return [(group, day, key) for day in days for key in keys]
+    keys = {a[:3] for a in mention.source}
+    keys.update(a[:3] for a in mention.target)
+    keys.add(f"article:{mention.article_id}")
+    return [(group, key) for key in keys]
 
 
 def _affinity(mention: Mention, event: Event) -> tuple[int, int, int, str]:
@@ -424,11 +694,3 @@ def _affinity(mention: Mention, event: Event) -> tuple[int, int, int, str]:
 def _order(mention: Mention) -> tuple[dt.date, str, int]:
     """Clustering order: by date (unknown last), article, index."""
     return (mention.date or dt.date.max, mention.article_id, mention.idx)
-
-
-def _most_common_side(sides: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
-    """The most frequent non-empty side (as a set), the most specific among equals; empty when none is named."""
-    counts = Counter(tuple(sorted(set(s))) for s in sides if s)
-    if not counts:
-        return ()
-    return min(counts, key=lambda s: (-counts[s], -sum(map(len, s)), s))

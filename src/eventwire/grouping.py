@@ -7,8 +7,12 @@ batch, not with the store. The matching rule is `clustering.MatchRule`; `docs/ev
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Sequence
+import functools
+import gc
+import threading
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import duckdb
@@ -24,16 +28,49 @@ CAMEO_ROOTS = tuple(f"{i:02d}" for i in range(1, 21))
 # or recalled from the past (those stay mentions, with their modes).
 ELIGIBLE = "NOT (m.negated OR m.hypothetical OR m.future OR m.historical)"
 
-MENTION_SELECT = f"""
-    SELECT m.article_id, m.idx, m.code, m.source, m.target, coalesce(m.event_date, a.pub_date) AS date,
-           m.confidence, p.geonameid, p.country, p.lat, p.lon, p.feature, p.name AS place_name, c.outlet,
-           c.copy_of, a.pub_date AS seen, m.sentence_idx
-    FROM event_mentions m
+MENTION_COLUMNS = """
+    m.article_id, m.idx, m.code, m.source, m.target, coalesce(m.event_date, a.pub_date) AS date, m.confidence,
+    p.geonameid, p.country, p.lat, p.lon, p.feature, p.name AS place_name, c.outlet, c.copy_of, a.pub_date AS seen,
+    m.sentence_idx
+"""
+MENTION_JOINS = """
     JOIN articles a ON a.id = m.article_id
     LEFT JOIN places p ON p.article_id = m.article_id AND p.idx = m.place_idx
     LEFT JOIN article_copies c ON c.article_id = m.article_id
+"""
+# The mentions of a batch's articles (registered as `_batch_articles`).
+BATCH_MENTIONS = f"""
+    SELECT {MENTION_COLUMNS}
+    FROM _batch_articles b
+    JOIN event_mentions m ON m.article_id = b.id
+    {MENTION_JOINS}
     WHERE {ELIGIBLE}
 """
+# Stored events a batch's mentions could join: a root, a date and an actor's country of the event's in common with
+# a key of the batch (registered as `_candidate_keys`). Only events dated within the keys' span (or undated) are
+# unnested.
+CANDIDATE_IDS = """
+    SELECT DISTINCT e.id FROM (
+        SELECT id, root, event_date, left(unnest(list_concat(source, target)), 3) AS country FROM events
+        WHERE event_date IS NULL OR event_date BETWEEN $first AND $last
+    ) e
+    JOIN _candidate_keys k ON e.root = k.root AND e.country = k.country AND e.event_date IS NOT DISTINCT FROM k.day
+"""
+
+
+def _event_mentions(wanted: str) -> str:
+    """The mentions of the events whose ids a query or table gives, each row ending with its event's id, in
+    (event, article, index) order: the order an event's mentions are summarised in."""
+    return f"""
+        SELECT {MENTION_COLUMNS}, l.event_id
+        FROM {wanted} w
+        JOIN event_links l ON l.event_id = w.id
+        JOIN event_mentions m ON m.article_id = l.article_id AND m.idx = l.mention_idx
+        {MENTION_JOINS}
+        WHERE {ELIGIBLE}
+        ORDER BY l.event_id, m.article_id, m.idx
+    """
+
 
 EVENT_SCHEMA = pa.schema(
     [
@@ -75,12 +112,54 @@ COPY_SCHEMA = pa.schema(
 BAND_SCHEMA = pa.schema([("band", pa.int16()), ("hash", pa.int64()), ("article_id", pa.string())])
 
 
+class _CollectorPause:
+    """The cyclic garbage collector paused while grouping runs, resumed (if it ran before) when the last of
+    concurrent pauses ends.
+
+    Grouping a batch makes and drops hundreds of thousands of small objects (rows, mentions, events), none in
+    reference cycles: reference counting frees them all. Left running, the collector would count them as new
+    objects and, every so often, scan the whole process heap: with a language model loaded, hundreds of
+    milliseconds each time, more than the grouping itself.
+    """
+
+    def __init__(self) -> None:
+        """Not paused."""
+        self.lock = threading.Lock()
+        self.depth = 0
+        self.resume = False
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        """Pause the collector for the duration of a block."""
+        with self.lock:
+            if self.depth == 0:
+                self.resume = gc.isenabled()
+                gc.disable()
+            self.depth += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.depth -= 1
+                if self.depth == 0 and self.resume:
+                    gc.enable()
+
+
+_collector_paused = _CollectorPause()
+
+
 # A stored or batch article's signature, copy group and publication date.
 _Signed = tuple[np.ndarray[Any, np.dtype[np.uint64]], str, dt.date | None]
 
 
 def link_copies(con: duckdb.DuckDBPyConnection, articles: Sequence[Article]) -> None:
     """Record each new article's signature and outlet, and which earlier article it is a near copy of."""
+    with _collector_paused():
+        _link_copies(con, articles)
+
+
+def _link_copies(con: duckdb.DuckDBPyConnection, articles: Sequence[Article]) -> None:
+    """The work of `link_copies`."""
     ordered = sorted(articles, key=lambda a: a.id)
     values = {a.id: copies.signature(copies.body(a)) for a in ordered}
     bands = {i: copies.bands(v) for i, v in values.items()}
@@ -89,7 +168,8 @@ def link_copies(con: duckdb.DuckDBPyConnection, articles: Sequence[Article]) -> 
     known = _signatures(con, set().union(*stored.values()) if stored else set())
     local: dict[str, _Signed] = {}
     local_bands: dict[tuple[int, int], list[str]] = {}
-    rows, band_rows = [], []
+    rows: list[tuple[Any, ...]] = []
+    band_rows: list[tuple[int, int, str]] = []
     for article in ordered:
         mine = values[article.id]
         candidates = {other: known[other] for other in stored.get(article.id, set())} | {
@@ -111,18 +191,11 @@ def link_copies(con: duckdb.DuckDBPyConnection, articles: Sequence[Article]) -> 
         local[article.id] = (mine, copy_of, article.date)
         for i, h in enumerate(bands[article.id]):
             local_bands.setdefault((i, h), []).append(article.id)
-            band_rows.append({"band": i, "hash": h, "article_id": article.id})
-        rows.append(
-            {
-                "article_id": article.id,
-                "outlet": copies.outlet(article.source, article.metadata),
-                "minhash": mine.tolist(),
-                "copy_of": copy_of,
-                "similarity": similarity,
-            }
-        )
-    _append(con, "article_copies", rows, COPY_SCHEMA)
-    _append(con, "article_bands", band_rows, BAND_SCHEMA)
+            band_rows.append((i, h, article.id))
+        outlet = copies.outlet(article.source, article.metadata)
+        rows.append((article.id, outlet, mine, copy_of, similarity))
+    _append_table(con, "article_copies", _columns(rows, COPY_SCHEMA))
+    _append_table(con, "article_bands", _columns(band_rows, BAND_SCHEMA))
 
 
 def _stored_candidates(con: duckdb.DuckDBPyConnection, bands: dict[str, list[int]]) -> dict[str, set[str]]:
@@ -163,12 +236,16 @@ def _signatures(con: duckdb.DuckDBPyConnection, ids: set[str]) -> dict[str, _Sig
 
 
 def _with_table(
-    con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, sql: str
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    table: pa.Table,
+    sql: str,
+    params: dict[str, Any] | None = None,
 ) -> list[tuple[Any, ...]]:
     """The rows of a query that joins an Arrow table registered under a name for the query's duration."""
     con.register(name, table)
     try:
-        return con.execute(sql).fetchall()
+        return con.execute(sql, params).fetchall() if params else con.execute(sql).fetchall()
     finally:
         con.unregister(name)
 
@@ -182,22 +259,23 @@ def update_events(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str], ru
     """Group the eligible mentions of these (newly written) articles into the stored events, or new ones."""
     if not article_ids:
         return
-    mentions = [
-        _mention(r)
-        for r in _rows(con, MENTION_SELECT + " AND list_contains(?, m.article_id)", [list(article_ids)])
-    ]
+    with _collector_paused():
+        _update_events(con, article_ids, rule)
+
+
+def _update_events(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str], rule: MatchRule) -> None:
+    """The work of `update_events`."""
+    ids = list(dict.fromkeys(article_ids))
+    batch = pa.table({"id": ids}, schema=pa.schema([("id", pa.string())]))
+    mentions = [_mention(r) for r in _with_table(con, "_batch_articles", batch, BATCH_MENTIONS)]
     if not mentions:
         return
     events = _candidates(con, mentions, rule)
     touched = cluster(mentions, events, rule)
     _write_events(con, touched)
-    links = [
-        {"article_id": m.article_id, "mention_idx": m.idx, "event_id": e.id}
-        for e in touched
-        for m in e.mentions
-        if m.article_id in set(article_ids)
-    ]
-    _append(con, "event_links", links, LINK_SCHEMA)
+    new = set(ids)
+    links = [(m.article_id, m.idx, e.id) for e in touched for m in e.mentions if m.article_id in new]
+    _append_table(con, "event_links", _columns(links, LINK_SCHEMA))
 
 
 def unlink(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> None:
@@ -215,7 +293,7 @@ def unlink(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> None:
     con.execute("DELETE FROM event_links WHERE list_contains(?, article_id)", [ids])
     kept = _events(con, touched)
     con.execute("DELETE FROM events WHERE list_contains(?, id)", [touched])
-    _append(con, "events", [_event_row(e) for e in kept], EVENT_SCHEMA)
+    _append_table(con, "events", _event_table(kept))
 
 
 def rebuild(con: duckdb.DuckDBPyConnection, rule: MatchRule) -> int:
@@ -235,7 +313,7 @@ def _candidates(con: duckdb.DuckDBPyConnection, mentions: list[Mention], rule: M
     window = range(-rule.window_days, rule.window_days + 1)
     keys: set[tuple[str, dt.date | None, str]] = set()
     for m in mentions:
-        roots = [r for r in CAMEO_ROOTS if group_of(r) == group_of(m.code)]
+        roots = _roots_of(group_of(m.code))
         days = [m.date + dt.timedelta(days=d) for d in window] if m.date else [None]
         countries = {a[:3] for a in (*m.source, *m.target)}
         keys.update((r, day, c) for r in roots for day in days for c in countries)
@@ -249,60 +327,60 @@ def _candidates(con: duckdb.DuckDBPyConnection, mentions: list[Mention], rule: M
         },
         schema=pa.schema([("root", pa.string()), ("day", pa.date32()), ("country", pa.string())]),
     )
-    rows = _with_table(
-        con,
-        "_candidate_keys",
-        table,
-        "SELECT DISTINCT e.id FROM (SELECT id, root, event_date, left(unnest(list_concat(source, target)), 3) "
-        "AS country FROM events) e JOIN _candidate_keys k ON e.root = k.root AND e.country = k.country "
-        "AND e.event_date IS NOT DISTINCT FROM k.day ORDER BY e.id",
-    )
-    return _events(con, [r[0] for r in rows])
+    dated = [k[1] for k in keys if k[1] is not None]
+    span = {"first": min(dated, default=None), "last": max(dated, default=None)}
+    # One round trip: the candidates' ids and their mentions in one query.
+    sql = _event_mentions(f"({CANDIDATE_IDS})")
+    return _grouped(_with_table(con, "_candidate_keys", table, sql, span))
+
+
+@functools.lru_cache(maxsize=64)
+def _roots_of(group: str) -> tuple[str, ...]:
+    """The CAMEO roots of a root group."""
+    return tuple(r for r in CAMEO_ROOTS if group_of(r) == group)
 
 
 def _events(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[Event]:
-    """Stored events with their linked mentions."""
+    """Stored events with their linked mentions, in id order."""
     if not ids:
         return []
-    events = {i: Event(i) for i in ids}
-    sql = (
-        MENTION_SELECT.replace(
-            "FROM event_mentions m",
-            "FROM _wanted_events w JOIN event_links l ON l.event_id = w.id JOIN event_mentions m "
-            "ON m.article_id = l.article_id AND m.idx = l.mention_idx",
-        ).replace("SELECT m.article_id", "SELECT l.event_id, m.article_id")
-        + " ORDER BY l.event_id, m.article_id, m.idx"
-    )
-    con.register("_wanted_events", pa.table({"id": ids}, schema=pa.schema([("id", pa.string())])))
-    try:
-        rows = _rows(con, sql, [])
-    finally:
-        con.unregister("_wanted_events")
+    wanted = pa.table({"id": ids}, schema=pa.schema([("id", pa.string())]))
+    return _grouped(_with_table(con, "_wanted_events", wanted, _event_mentions("_wanted_events")))
+
+
+def _grouped(rows: list[tuple[Any, ...]]) -> list[Event]:
+    """Events from rows of `_event_mentions` (sorted by event id), their mentions in the rows' order."""
+    events: list[Event] = []
+    last = None
     for row in rows:
-        events[row.pop("event_id")].add(_mention(row))
-    return [e for e in events.values() if e.mentions]
+        if row[-1] != last:
+            last = row[-1]
+            events.append(Event(last))
+        events[-1].mentions.append(_mention(row))
+    return events
 
 
-def _mention(row: dict[str, Any]) -> Mention:
-    """A mention from a row of MENTION_SELECT."""
+def _mention(row: Sequence[Any]) -> Mention:
+    """A mention from a row of MENTION_COLUMNS."""
+    geonameid, country, lat, lon, feature = row[7], row[8], row[9], row[10], row[11]
     place = None
-    if row["geonameid"] is not None or row["lat"] is not None or row["country"] is not None:
+    if geonameid is not None or lat is not None or country is not None:
         # Countries, regions and territories locate only to their country; cities and sites to their point.
-        broad = not (row["feature"] or "").startswith("P")
-        place = Place(row["geonameid"], row["country"], row["lat"], row["lon"], broad, row["place_name"])
+        broad = not (feature or "").startswith("P")
+        place = Place(geonameid, country, lat, lon, broad, row[12])
     return Mention(
-        row["article_id"],
-        row["idx"],
-        row["code"],
-        tuple(row["source"]),
-        tuple(row["target"]),
-        row["date"],
-        row["confidence"],
+        row[0],
+        row[1],
+        row[2],
+        tuple(row[3]),
+        tuple(row[4]),
+        row[5],
+        row[6],
         place,
-        row["outlet"],
-        row["copy_of"],
-        row["seen"],
-        row["sentence_idx"],
+        row[13],
+        row[14],
+        row[15],
+        row[16],
     )
 
 
@@ -311,55 +389,59 @@ def _write_events(con: duckdb.DuckDBPyConnection, events: list[Event]) -> None:
     if not events:
         return
     con.execute("DELETE FROM events WHERE list_contains(?, id)", [[e.id for e in events]])
-    _append(con, "events", [_event_row(e) for e in events], EVENT_SCHEMA)
+    _append_table(con, "events", _event_table(events))
 
 
-def _event_row(event: Event) -> dict[str, Any]:
-    """An event as a row of `events`."""
+def _event_table(events: Sequence[Event]) -> pa.Table:
+    """Events as rows of `events`, all updated now."""
+    now = dt.datetime.now(dt.UTC)
+    return _columns([_event_row(e, now) for e in events], EVENT_SCHEMA)
+
+
+def _event_row(event: Event, now: dt.datetime) -> tuple[Any, ...]:
+    """An event as a row of `events` (EVENT_SCHEMA's columns, in order)."""
     entry = ontology.cameo_codes().get(event.code)
     place = event.place
     seen = [m.seen for m in event.mentions if m.seen is not None]
-    return {
-        "id": event.id,
-        "code": event.code,
-        "root": ontology.root(event.code),
-        "plover_type": entry.plover_type if entry else None,
-        "plover_mode": entry.plover_mode if entry else None,
-        "goldstein": entry.goldstein if entry else None,
-        "quad_class": entry.quad_class if entry else None,
-        "source": list(event.source),
-        "target": list(event.target),
-        "event_date": event.date,
-        "location": place.name if place else None,
-        "geonameid": place.geonameid if place else None,
-        "country": place.country if place else None,
-        "lat": place.lat if place else None,
-        "lon": place.lon if place else None,
-        "num_mentions": len(event.mentions),
-        "num_articles": len(event.articles),
-        "num_sources": len(event.sources),
-        "num_stories": len(event.stories),
-        "first_seen": min(seen, default=None),
-        "last_seen": max(seen, default=None),
-        "confidence": round(event.confidence, 6),
-        "updated_at": dt.datetime.now(dt.UTC),
-    }
+    return (
+        event.id,
+        event.code,
+        ontology.root(event.code),
+        entry.plover_type if entry else None,
+        entry.plover_mode if entry else None,
+        entry.goldstein if entry else None,
+        entry.quad_class if entry else None,
+        list(event.source),
+        list(event.target),
+        event.date,
+        place.name if place else None,
+        place.geonameid if place else None,
+        place.country if place else None,
+        place.lat if place else None,
+        place.lon if place else None,
+        len(event.mentions),
+        len(event.articles),
+        len(event.sources),
+        len(event.stories),
+        min(seen, default=None),
+        max(seen, default=None),
+        round(event.confidence, 6),
+        now,
+    )
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    """Query results as dicts keyed by column name."""
-    cursor = con.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+def _columns(rows: Sequence[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
+    """Rows (tuples in the schema's column order) as an Arrow table."""
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
+    return pa.Table.from_arrays(
+        [pa.array(c, type=f.type) for c, f in zip(columns, schema, strict=True)], schema=schema
+    )
 
 
-def _append(
-    con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]], schema: pa.Schema
-) -> None:
-    """Insert rows through Arrow."""
-    if not rows:
+def _append_table(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:
+    """Insert an Arrow table's rows."""
+    if not data.num_rows:
         return
-    data = pa.Table.from_pylist(rows, schema=schema)
     view = f"_new_{table}"
     con.register(view, data)
     try:
