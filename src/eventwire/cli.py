@@ -74,6 +74,28 @@ max_chars_option = click.option(
     help="Refuse documents longer than this many characters.",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON Lines instead of a table.")
+
+
+def event_filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that select events, the same for `events`, `export` and `aggregate` (`--actor`, `--country`,
+    `--code`, `--since`, `--until`)."""
+    for option in reversed(
+        (
+            click.option("--actor", help="Source or target actor code, or its prefix (ISRGOV, ISR, IGOUNO)."),
+            click.option("--country", help="Source or target country (ISO 3166-1 alpha-3)."),
+            click.option("--code", help="CAMEO code or prefix (19 is every fight, 111 criticism)."),
+            click.option(
+                "--since", type=click.DateTime(["%Y-%m-%d"]), help="Events on or after (YYYY-MM-DD)."
+            ),
+            click.option(
+                "--until", type=click.DateTime(["%Y-%m-%d"]), help="Events on or before (YYYY-MM-DD)."
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
 actors_option = click.option(
     "--actors",
     "actor_files",
@@ -272,11 +294,7 @@ def regroup_command(
     show_default=True,
     help="Days, weeks (from Monday) or calendar months, each named by its first day.",
 )
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Events on or after (YYYY-MM-DD).")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Events on or before (YYYY-MM-DD).")
-@click.option("--code", help="CAMEO code or prefix (19 is every fight, 111 criticism).")
-@click.option("--actor", help="Only events with this actor code or prefix on either side (ISRGOV, ISR).")
-@click.option("--country", help="Only events with this country on either side (ISO 3166-1 alpha-3).")
+@event_filter_options
 @click.option(
     "--weight",
     type=click.Choice(["events", "mentions"]),
@@ -488,11 +506,7 @@ def show_command(article_id: str, db: Path, as_json: bool) -> None:
 
 @cli.command("events")
 @db_option
-@click.option("--actor", help="Source or target actor code, or its prefix (ISRGOV, ISR, IGOUNO).")
-@click.option("--country", help="Source or target country (ISO 3166-1 alpha-3).")
-@click.option("--code", help="CAMEO code or prefix (19 is every fight, 111 criticism).")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Events on or after (YYYY-MM-DD).")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Events on or before (YYYY-MM-DD).")
+@event_filter_options
 @click.option(
     "--mode",
     type=click.Choice(MODES),
@@ -671,11 +685,7 @@ def quotes_command(
     "target",
     help="File to write (- for stdout), or the directory of a Parquet export [default: eventwire-events.<ext>].",
 )
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Events on or after (YYYY-MM-DD).")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Events on or before (YYYY-MM-DD).")
-@click.option("--actor", help="Source or target actor code, or its prefix (ISRGOV, ISR, IGOUNO).")
-@click.option("--country", help="Source or target country (ISO 3166-1 alpha-3).")
-@click.option("--code", help="CAMEO code or prefix (19 is every fight, 111 criticism).")
+@event_filter_options
 @click.option(
     "--chunk-size", default=20_000, show_default=True, type=click.IntRange(1), help="Rows read at a time."
 )
