@@ -261,3 +261,51 @@ def test_related_roots_of_violence() -> None:
         )
         == 2
     )
+
+
+def _random_mention(rng: random.Random, article: str, idx: int) -> Mention:
+    """A mention of random code, sides (short codes and empty sides among them) and date."""
+    actors = ("USA", "USAGOV", "US", "U", "RUS", "RUSGOV", "RUSMIL", "ISR", "IGOUNO", "IGO")
+
+    def side() -> tuple[str, ...]:
+        return tuple(rng.sample(actors, rng.choice((0, 1, 1, 1, 2))))
+
+    code = rng.choice(("040", "042", "036", "043", "111", "112", "190", "183", "010", "051"))
+    date = None if rng.random() < 0.1 else DAY + dt.timedelta(days=rng.randint(-3, 3))
+    return mention(article, idx, code, side(), side(), date, sentence=idx)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_only_joinable_stored_events_can_take_a_batch(seed: int) -> None:
+    """Grouping a batch with only the stored events `joinable` keeps gives the result grouping it with all does."""
+    from eventwire.clustering import Summary, joinable
+
+    rng = random.Random(seed)
+    stored = [_random_mention(rng, f"s{i // 5}", i % 5) for i in range(200)]
+    batch = [_random_mention(rng, f"n{i // 5}", i % 5) for i in range(60)]
+    for rule in (MatchRule(), MatchRule(codes="family", partial_sides=False, window_days=0)):
+        everything = cluster(stored, rule=rule)
+        summaries = [(e.id, Summary(e.code, e.source, e.target, e.date, None)) for e in everything]
+        kept = set(joinable(batch, summaries, rule))
+        with_all = cluster(batch, cluster(stored, rule=rule), rule)
+        with_kept = cluster(batch, [e for e in cluster(stored, rule=rule) if e.id in kept], rule)
+        assert [(e.id, e.summary, groups([e])) for e in with_all] == [
+            (e.id, e.summary, groups([e])) for e in with_kept
+        ]
+        assert len(kept) < len(everything)
+
+
+def test_signatures_are_datasketch_minhash() -> None:
+    """`copies.signature` gives the values of datasketch's MinHash over the text's shingles."""
+    import numpy as np
+    from datasketch import MinHash
+
+    from eventwire import copies
+
+    rng = random.Random(3)
+    words = ("talks", "minister", "said", "Kyiv", "élection", "2006", "the", "of")
+    for n in (0, 1, 5, 6, 40, 300):
+        text = " ".join(rng.choice(words) for _ in range(n))
+        reference = MinHash(num_perm=copies.NUM_PERM, seed=copies.SEED)
+        reference.update_batch(sorted(copies.shingles(text)))
+        assert np.array_equal(copies.signature(text), reference.hashvalues.astype(np.uint64))

@@ -608,6 +608,116 @@ def _told_next_to(mention: Mention, event: Event) -> bool:
     )
 
 
+def joinable(
+    mentions: Iterable[Mention], summaries: Iterable[tuple[str, Summary]], rule: MatchRule | None = None
+) -> list[str]:
+    """The ids of the stored events, given by their summaries, that one of the mentions agrees with: code, date
+    and actors (`_Matcher` with its verdict "agree"; places are not compared). Only these can take a mention.
+
+    An untouched event is matched on its summary, and the "next sentence" rule only joins a mention to an event
+    that already holds a mention of its article: a stored event holds none of a new batch's articles, so it must
+    first agree with a mention on its summary, as given here.
+    """
+    rule = rule or MatchRule()
+    family, window, partial = rule.codes == "family", rule.window_days, rule.partial_sides
+    # (root group, day, role) → the distinct facts of the mentions filed there (many mentions say the same).
+    index: dict[tuple[str, int | None, str], list[_Facts]] = {}
+    said: set[tuple[str, tuple[str, ...], tuple[str, ...], dt.date | None]] = set()
+    for m in mentions:
+        if (m.code, m.source, m.target, m.date) in said:
+            continue
+        said.add((m.code, m.source, m.target, m.date))
+        facts = _Facts.of(m.code, m.source, m.target, m.date, None)
+        for role in _roles(facts.symmetric, m.source, m.target, False):
+            index.setdefault((facts.group, facts.day, role), []).append(facts)
+    group_days: dict[str, set[int | None]] = {}
+    for group, day, _ in index:
+        group_days.setdefault(group, set()).add(day)
+    found = []
+    for event_id_, summary in summaries:
+        group = group_of(summary.code)
+        if group not in group_days:
+            continue
+        date = summary.date
+        # An undated event: any mention's date is within its window; an undated mention, within any event's.
+        days = (
+            group_days[group] if date is None else [date.toordinal() + o for o in range(-window, window + 1)]
+        )
+        near = [
+            facts
+            for role in _roles(symmetric(summary.code), summary.source, summary.target, True)
+            for day in (*days, None)
+            for facts in index.get((group, day, role), ())
+        ]
+        if not near:
+            continue
+        theirs = _Facts.of(summary.code, summary.source, summary.target, date, None)
+        if any(_agrees(mine, theirs, family, partial, rule) for mine in near):
+            found.append(event_id_)
+    return found
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _roles(symmetric_: bool, source: tuple[str, ...], target: tuple[str, ...], event: bool) -> frozenset[str]:
+    """Where `joinable` files a mention, or where an event looks for mentions that could agree with it.
+
+    Agreeing sides have the same country parts (first three letters: RUS agrees with RUSGOV, each actor of one
+    side with one of the other), and a mention agrees with an event naming both sides only if it names one or
+    both alike; with one naming a side alone, only that side is compared. Symmetric acts compare parties, some of
+    which may agree: by each party's country part. A code shorter than three letters agrees across country parts
+    ("US" and "USA"): a mention naming one is filed where every event looks ("short"), an event naming one looks
+    where every mention is filed ("all").
+    """
+    short = any(len(a) < 3 for a in (*source, *target))
+    if event and short:
+        return frozenset({"all"})
+    roles = {"short"} if event else {"all"}
+    if short:
+        roles.add("short")
+        return frozenset(roles)
+    s = "|".join(sorted({a[:3] for a in source}))
+    t = "|".join(sorted({a[:3] for a in target}))
+    if event:
+        if source and target:
+            roles.update((f"st:{s}/{t}", f"s0:{s}", f"0t:{t}"))
+        elif source:
+            roles.add(f"s:{s}")
+        elif target:
+            roles.add(f"t:{t}")
+    else:
+        if source:
+            roles.add(f"s:{s}")
+        if target:
+            roles.add(f"t:{t}")
+        if source and target:
+            roles.add(f"st:{s}/{t}")
+        elif source:
+            roles.add(f"s0:{s}")
+        elif target:
+            roles.add(f"0t:{t}")
+    if symmetric_:
+        roles.update(f"p:{a[:3]}" for a in (*source, *target))
+    return frozenset(roles)
+
+
+def _agrees(mine: _Facts, theirs: _Facts, family: bool, partial: bool, rule: MatchRule) -> bool:
+    """Whether a mention's code and actors agree with an event's summary (dates already compared), as
+    `_Matcher.matching` decides it."""
+    if family and not (mine.code.startswith(theirs.code) or theirs.code.startswith(mine.code)):
+        return False
+    if mine.symmetric and theirs.symmetric:
+        seen = _verdicts_of(True, partial, mine.parties_id)
+        verdict = seen.get(theirs.parties_id)
+        if verdict is None:
+            verdict = seen[theirs.parties_id] = _parties_verdict(mine.parties, theirs.parties, rule)
+    else:
+        seen = _verdicts_of(False, partial, mine.sides_id)
+        verdict = seen.get(theirs.sides_id)
+        if verdict is None:
+            verdict = seen[theirs.sides_id] = _sides_verdict(mine.sides, theirs.sides, partial)
+    return verdict is _AGREE
+
+
 def cluster(
     mentions: Iterable[Mention], events: Iterable[Event] = (), rule: MatchRule | None = None
 ) -> list[Event]:

@@ -8,6 +8,7 @@ integers so that the store can keep them in a table and find candidates with a j
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Mapping
@@ -44,12 +45,37 @@ def shingles(text: str) -> set[bytes]:
     return {" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)}
 
 
+# MurmurHash3's 32-bit finalizer, which datasketch's "affine32" scheme applies to each hash before permuting it.
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+
+
 def signature(text: str) -> np.ndarray[Any, np.dtype[np.uint64]]:
-    """The MinHash signature of a text's shingles (NUM_PERM values, fixed seed: the same text, the same values)."""
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
-    minhash.update_batch(sorted(shingles(text)))
-    values: np.ndarray[Any, np.dtype[np.uint64]] = minhash.hashvalues.astype(np.uint64)
+    """The MinHash signature of a text's shingles (NUM_PERM values, fixed seed: the same text, the same values).
+
+    The values are those of datasketch's `MinHash(NUM_PERM, seed=SEED).update_batch(shingles)`, computed in one
+    pass: a MinHash built per text would draw its permutations again and hash each shingle through a Python call.
+    """
+    sha1 = hashlib.sha1
+    # datasketch's sha1_hash32: the first four bytes of the SHA-1 digest, little-endian.
+    digests = b"".join([sha1(s).digest()[:4] for s in shingles(text)])
+    hashed = np.frombuffer(digests, dtype="<u4").astype(np.uint32).reshape(-1, 1)
+    s1, m1, s2, m2, s3 = _FMIX32
+    hashed = hashed ^ (hashed >> s1)
+    hashed = hashed * m1
+    hashed = hashed ^ (hashed >> s2)
+    hashed = hashed * m2
+    hashed = hashed ^ (hashed >> s3)
+    a, b = _permutations()
+    # uint32 arithmetic wraps: the permutation h -> a * h + b mod 2**32, as datasketch computes it.
+    values: np.ndarray[Any, np.dtype[np.uint64]] = (hashed * a + b).min(axis=0).astype(np.uint64)
     return values
+
+
+@functools.cache
+def _permutations() -> tuple[np.ndarray[Any, np.dtype[np.uint32]], np.ndarray[Any, np.dtype[np.uint32]]]:
+    """The permutation parameters (a, b) of datasketch's MinHash with NUM_PERM and SEED, drawn once."""
+    a, b = MinHash(num_perm=NUM_PERM, seed=SEED).permutations
+    return np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32)
 
 
 def bands(values: np.ndarray[Any, np.dtype[np.uint64]]) -> list[int]:

@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import copies, ontology
-from .clustering import Event, MatchRule, Mention, Place, cluster, group_of
+from .clustering import Event, MatchRule, Mention, Place, Summary, cluster, group_of, joinable
 from .model import Article
 
 CAMEO_ROOTS = tuple(f"{i:02d}" for i in range(1, 21))
@@ -329,9 +329,14 @@ def _candidates(con: duckdb.DuckDBPyConnection, mentions: list[Mention], rule: M
     )
     dated = [k[1] for k in keys if k[1] is not None]
     span = {"first": min(dated, default=None), "last": max(dated, default=None)}
-    # One round trip: the candidates' ids and their mentions in one query.
-    sql = _event_mentions(f"({CANDIDATE_IDS})")
-    return _grouped(_with_table(con, "_candidate_keys", table, sql, span))
+    # The candidates' summaries first: most share a country with a mention but not on its side, or differ on the
+    # code; only those a mention agrees with are read with their mentions (the others could not take one).
+    sql = f"SELECT id, code, source, target, event_date FROM events WHERE id IN ({CANDIDATE_IDS})"
+    summaries = [
+        (r[0], Summary(r[1], tuple(r[2]), tuple(r[3]), r[4], None))
+        for r in _with_table(con, "_candidate_keys", table, sql, span)
+    ]
+    return _events(con, sorted(joinable(mentions, summaries, rule)))
 
 
 @functools.lru_cache(maxsize=64)
@@ -388,7 +393,13 @@ def _write_events(con: duckdb.DuckDBPyConnection, events: list[Event]) -> None:
     """Replace the rows of these events with their new summaries."""
     if not events:
         return
-    con.execute("DELETE FROM events WHERE list_contains(?, id)", [[e.id for e in events]])
+    # A join with the ids, not `list_contains`, which would test every stored event against the whole list.
+    ids = pa.table({"id": [e.id for e in events]}, schema=pa.schema([("id", pa.string())]))
+    con.register("_rewritten_events", ids)
+    try:
+        con.execute("DELETE FROM events WHERE id IN (SELECT id FROM _rewritten_events)")
+    finally:
+        con.unregister("_rewritten_events")
     _append_table(con, "events", _event_table(events))
 
 

@@ -523,7 +523,10 @@ class Store:
         """Which of these article ids are already stored."""
         if not ids:
             return set()
-        rows = self.con.execute("SELECT id FROM articles WHERE list_contains(?, id)", [list(ids)]).fetchall()
+        # A join on the primary key, not `list_contains`, which would test every stored id against the whole list.
+        rows = self.con.execute(
+            "SELECT id FROM articles WHERE id IN (SELECT unnest(?))", [list(ids)]
+        ).fetchall()
         return {r[0] for r in rows}
 
     def write(self, batch: Batch) -> None:
@@ -540,7 +543,7 @@ class Store:
             known = self.known_ids([a.id for a in batch.articles])
             fresh = list({a.id: a for a in batch.articles if a.id not in known}.values())
             for name, rows in tables.items():
-                self._insert(name, rows)
+                self._insert(name, rows, known)
             grouping.link_copies(self.con, fresh)
             grouping.update_events(self.con, [a.id for a in fresh], self.match_rule)
             for failure in batch.failures:
@@ -617,8 +620,27 @@ class Store:
                 metadata=json.loads(r[6]),
             )
 
-    def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
-        """Insert rows through Arrow, skipping those whose key is already present."""
+    def _insert(self, table: str, rows: list[dict[str, Any]], known: set[str] | None = None) -> None:
+        """Insert rows through Arrow, skipping those whose key is already present (the first of a key wins).
+
+        With the ids of the stored articles given (`known`), an article's or annotation's row of another article,
+        whose key the batch has not given yet, cannot conflict (those rows are written with their article, in one
+        transaction): it is inserted plainly, which costs a third of `ON CONFLICT DO NOTHING`.
+        """
+        if not rows:
+            return
+        plain: list[dict[str, Any]] = []
+        checked = rows
+        # Sources are also written for articles outside the batch's (copies, failures): always checked.
+        if known is not None and table != "sources":
+            plain, checked = _split_new(table, rows, known)
+        # The plain rows go first: a later row of the same key is then skipped as a conflict, as it would be in
+        # one statement.
+        self._insert_rows(table, plain, "")
+        self._insert_rows(table, checked, " ON CONFLICT DO NOTHING")
+
+    def _insert_rows(self, table: str, rows: list[dict[str, Any]], conflict: str) -> None:
+        """Insert rows through Arrow, with a conflict clause."""
         if not rows:
             return
         data = pa.Table.from_pylist(rows, schema=_ROW_SCHEMAS[table])
@@ -626,9 +648,7 @@ class Store:
         view = f"_new_{table}"
         self.con.register(view, data)
         try:
-            self.con.execute(
-                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {view} ON CONFLICT DO NOTHING"
-            )
+            self.con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {view}{conflict}")
         finally:
             self.con.unregister(view)
 
@@ -870,6 +890,29 @@ class Store:
         cursor = self.con.execute(sql, params)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+# The primary key of each table `_insert` writes plainly (every other one: article_id and idx).
+_KEYS: dict[str, tuple[str, ...]] = {"articles": ("id",)}
+
+
+def _split_new(
+    table: str, rows: list[dict[str, Any]], known: set[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows that cannot conflict (of an article not stored, the first of their key in the batch), and the others
+    in their order."""
+    key_columns = _KEYS.get(table, ("article_id", "idx"))
+    owner = key_columns[0]
+    seen: set[tuple[Any, ...]] = set()
+    plain, checked = [], []
+    for row in rows:
+        key = tuple(row[c] for c in key_columns)
+        if row[owner] in known or key in seen:
+            checked.append(row)
+        else:
+            seen.add(key)
+            plain.append(row)
+    return plain, checked
 
 
 def _now() -> dt.datetime:
