@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import logging
 import multiprocessing
 import os
@@ -54,11 +55,14 @@ START_METHOD = "spawn"
 AHEAD_PER_WORKER = 2
 # Loading a model and the stages' data takes seconds; a worker silent for this long is taken as stuck.
 START_TIMEOUT = 600.0
+# A short article that goes through every stage, its date expression through dateparser too (which loads its
+# data on first use).
 _WARM_UP = Article(
     "warm-up",
-    'PARIS, May 2 (AFP) - "We will talk," French President Emmanuel Macron said on Monday in Lyon.',
+    'PARIS, May 2 (AFP) - "We will talk," French President Emmanuel Macron said on Monday in Lyon. '
+    "The talks ended at midday Tuesday.",
     None,
-    None,
+    dt.date(2024, 5, 2),
     None,
     0,
     Source("warm-up", "text"),
