@@ -10,6 +10,7 @@ Actors that cannot be coded are kept, with their head noun and whatever country 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -336,14 +337,12 @@ def _home_city(ent: Span, key: str, d: dicts.Dictionaries, capitals: set[str]) -
 
 def _sentence_index(starts: list[int], char: int) -> int:
     """The index of the stored sentence containing a character offset."""
-    import bisect
-
     return max(0, bisect.bisect_right(starts, char) - 1)
 
 
 def _phrases(sent: Span) -> list[Span]:
     """Candidate actor phrases of a sentence: noun chunks and named entities outside them, in text order."""
-    chunks = [c for c in _doc_cache(sent.doc, "chunks") if sent.start <= c.start < sent.end]
+    chunks = [c for c in _starting_in(sent.doc, "chunks", sent.start, sent.end) if c.start < sent.end]
     extra = [
         e
         for e in _span_ents(sent)
@@ -357,13 +356,22 @@ def _doc_cache(doc: Doc, what: str) -> list[Span]:
     key = f"eventwire_{what}"
     if key not in doc.user_data:
         doc.user_data[key] = list(doc.noun_chunks) if what == "chunks" else list(doc.ents)
+        doc.user_data[f"{key}_starts"] = [s.start for s in doc.user_data[key]]
     cached: list[Span] = doc.user_data[key]
     return cached
 
 
+def _starting_in(doc: Doc, what: str, start: int, end: int) -> list[Span]:
+    """The cached noun chunks or entities that start between two token positions (both lists are in text order,
+    so a bisection finds them without scanning the document)."""
+    spans = _doc_cache(doc, what)
+    starts: list[int] = doc.user_data[f"eventwire_{what}_starts"]
+    return spans[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+
+
 def _span_ents(span: Span) -> list[Span]:
     """The named entities inside a span."""
-    return [e for e in _doc_cache(span.doc, "ents") if span.start <= e.start and e.end <= span.end]
+    return [e for e in _starting_in(span.doc, "ents", span.start, span.end) if e.end <= span.end]
 
 
 def _resolve(
