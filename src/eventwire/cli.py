@@ -555,24 +555,13 @@ def events_command(
         _print_grouped(rows)
         return
     table = Table(title="event mentions")
-    # Codes and dates never wrap; the words do, so that the table fits an 80-column terminal (the code's name
-    # is in the JSON output and in `eventwire show`).
-    for name in ("date", "source", "code", "target"):
-        table.add_column(name, no_wrap=True)
-    # The place column only when some event has one: an 80-column terminal has no room to spare.
-    located = any(row["location"] for row in rows)
-    if located:
-        table.add_column("where")
+    located = _who_what_whom_columns(table, rows)
     table.add_column("modes")
     table.add_column("trigger", min_width=12)
     table.add_column("article", no_wrap=True)
     for row in rows:
         table.add_row(
-            str(row["event_date"] or "unknown"),
-            " ".join(row["source"]) or "–",
-            row["code"],
-            " ".join(row["target"]) or "–",
-            *([row["location"] or ""] if located else []),
+            *_who_what_whom(row, located),
             ", ".join(
                 [m for m in ("negated", "hypothetical", "future", "historical") if row[m]]
                 + ([f"by {row['attributed_to']}"] if row["attributed_to"] else [])
@@ -583,26 +572,43 @@ def events_command(
     out.print(table)
 
 
+def _who_what_whom_columns(table: Table, rows: list[dict[str, Any]]) -> bool:
+    """Add the date, source, code and target columns of a table of events or mentions, and a place column when
+    some row has a place; whether it has one."""
+    # Codes and dates never wrap; the words do, so that the table fits an 80-column terminal (the code's name
+    # is in the JSON output and in `eventwire show`).
+    for name in ("date", "source", "code", "target"):
+        table.add_column(name, no_wrap=True)
+    # The place column only when some row has one: an 80-column terminal has no room to spare.
+    located = any(row["location"] for row in rows)
+    if located:
+        table.add_column("where")
+    return located
+
+
+def _who_what_whom(row: dict[str, Any], located: bool) -> list[str]:
+    """The date, source, code, target (and place) cells of an event or mention row."""
+    cells = [
+        str(row["event_date"] or "unknown"),
+        " ".join(row["source"]) or "–",
+        row["code"],
+        " ".join(row["target"]) or "–",
+    ]
+    return [*cells, row["location"] or ""] if located else cells
+
+
 def _print_grouped(rows: list[dict[str, Any]]) -> None:
     """Events as a table: when, who, what, whom, where, how widely reported, how sure, and the id (its first ten
     characters; --json gives it whole)."""
     table = Table(title="events")
-    for name in ("date", "source", "code", "target"):
-        table.add_column(name, no_wrap=True)
-    located = any(row["location"] for row in rows)
-    if located:
-        table.add_column("where")
+    located = _who_what_whom_columns(table, rows)
     # Short headers: mentions, articles, sources (outlets) and confidence must fit an 80-column terminal.
     for name in ("men", "art", "src", "conf"):
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column("id", no_wrap=True)
     for row in rows:
         table.add_row(
-            str(row["event_date"] or "unknown"),
-            " ".join(row["source"]) or "–",
-            row["code"],
-            " ".join(row["target"]) or "–",
-            *([row["location"] or ""] if located else []),
+            *_who_what_whom(row, located),
             str(row["num_mentions"]),
             str(row["num_articles"]),
             str(row["num_sources"]),
