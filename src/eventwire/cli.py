@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import __version__, dictionaries, ontology, plover
+from .api.command import corrections_command, serve_command
 from .errors import DictionaryError, EventwireError, UsageError
 from .ingest import DEFAULT_BATCH, IngestSummary, ingest, recode
 from .model import Article, Failure, Source
@@ -31,6 +32,7 @@ from .pipeline import Pipeline, PipelineConfig
 from .readers import DEFAULT_MAX_CHARS, FORMATS, ReadOptions, check_paths, read
 from .serialize import to_dict, to_json
 from .store import DEFAULT_DB, MODES, EventFilter, QuoteFilter, Store
+from .watch_command import watch_command
 
 EXAMPLE = "seed-article.txt"
 
@@ -695,6 +697,11 @@ def quotes_command(
 @click.option(
     "--chunk-size", default=20_000, show_default=True, type=click.IntRange(1), help="Rows read at a time."
 )
+@click.option(
+    "--machine-coding",
+    is_flag=True,
+    help="The machine's coding as stored: analysts' corrections not applied, events marked wrong kept.",
+)
 def export_command(
     db: Path,
     fmt: str,
@@ -705,6 +712,7 @@ def export_command(
     country: str | None,
     code: str | None,
     chunk_size: int,
+    machine_coding: bool,
 ) -> None:
     """Write the stored events in a file format for analysis, streaming them (docs/exports.md)."""
     from .exports import DEFAULT_OUT, ExportFilter, export
@@ -715,6 +723,7 @@ def export_command(
         actor=actor,
         country=country,
         code=code,
+        machine=machine_coding,
     )
     to_stdout = target == "-"
     with _usage_errors(), Store(db, read_only=True) as store:
@@ -1176,6 +1185,11 @@ def _print_events(article: Article) -> None:
             event.decided_by,
         )
     out.print(table)
+
+
+cli.add_command(watch_command)
+cli.add_command(serve_command)
+cli.add_command(corrections_command)
 
 
 def main() -> None:

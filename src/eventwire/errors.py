@@ -165,3 +165,48 @@ class DictionaryError(EventwireError):
 
     code = "EW701"
     stage = "dictionaries"
+
+
+class FetchError(EventwireError):
+    """A page or feed could not be fetched over HTTP (a URL that is not http or https, a redirect loop)."""
+
+    code = "EW800"
+    stage = "fetch"
+    # Whether asking again later may succeed (a timeout, a server error), and the least wait the server asked for.
+    transient = False
+    retry_after: float | None = None
+
+
+class HttpStatusError(FetchError):
+    """The server answered with an error status: 404 and 410 are final, 429 and 5xx are tried again later."""
+
+    code = "EW801"
+
+    def __init__(
+        self, status: int, reason: str, *, retry_after: float | None = None, source: str | None = None
+    ) -> None:
+        """An error status with the server's reason and, for 429 and 503, its Retry-After in seconds."""
+        super().__init__(reason, source=source)
+        self.status = status
+        self.transient = status in (408, 425, 429) or status >= 500
+        self.retry_after = retry_after
+
+
+class NetworkError(FetchError):
+    """The connection failed or timed out: tried again later."""
+
+    code = "EW802"
+    transient = True
+
+
+class RobotsDisallowed(FetchError):
+    """The site's robots.txt does not allow eventwire to fetch this URL, so it was not requested."""
+
+    code = "EW803"
+
+
+class FeedError(EventwireError):
+    """A feed that is not RSS or Atom, or too broken to read any entry from."""
+
+    code = "EW804"
+    stage = "feed"

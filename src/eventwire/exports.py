@@ -10,6 +10,7 @@ every column means is in `codebook.py`; what differs from GDELT, and why, in doc
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import functools
 import itertools
@@ -27,6 +28,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from . import ontology
+from .api import corrections
 from .errors import UsageError
 from .store import EventFilter
 
@@ -141,6 +143,10 @@ class ExportFilter:
     actor: str | None = None
     country: str | None = None
     code: str | None = None
+    # The machine's coding as stored, without analysts' corrections (events marked wrong included).
+    machine: bool = False
+    # What events are read from: `export` sets the relation with corrections applied (api/corrections.py).
+    relation: str = "events"
 
     def sql(self) -> tuple[str, list[Any]]:
         """The WHERE clause over events aliased `e` and its parameters: the semantics of `eventwire events`."""
@@ -192,7 +198,8 @@ def slices(
     with more rows cut by event id. `weight` is what an event `e` weighs in rows."""
     where, params = _selection(filters, located)
     days = con.execute(
-        f"SELECT e.event_date, sum({weight}), count(*) FROM events e WHERE {where} GROUP BY 1 ORDER BY 1 NULLS LAST",
+        f"SELECT e.event_date, sum({weight}), count(*) FROM {filters.relation} e WHERE {where} GROUP BY 1 "
+        "ORDER BY 1 NULLS LAST",
         params,
     ).fetchall()
     cut: list[Slice] = []
@@ -225,7 +232,7 @@ def _by_id(
     bounds = [
         row[0]
         for row in con.execute(
-            f"""SELECT id FROM (SELECT e.id, row_number() OVER (ORDER BY e.id) - 1 AS n FROM events e
+            f"""SELECT id FROM (SELECT e.id, row_number() OVER (ORDER BY e.id) - 1 AS n FROM {filters.relation} e
                 WHERE {where} AND {on_day}) WHERE n > 0 AND n % ? = 0 ORDER BY id""",
             [*params, *day_params, step],
         ).fetchall()
@@ -274,7 +281,7 @@ def _with(
     (`selected`), and when `columns` are asked for, their linked mentions (`mentions`: the event's keys, the
     mention's and article's `columns`, the `joins`' columns)."""
     where, params = _selection(filters, located)
-    head = f"WITH selected AS (SELECT e.* FROM events e WHERE {where} AND {part.where})"
+    head = f"WITH selected AS (SELECT e.* FROM {filters.relation} e WHERE {where} AND {part.where})"
     if not columns:
         return head, [*params, *part.params]
     mentions = f"""
@@ -787,7 +794,9 @@ def export(
     start = time.perf_counter()
     # DuckDB draws a progress bar on stdout for long queries, which would corrupt an export written there.
     con.execute("SET enable_progress_bar = false")
-    parts = _queries(con, fmt, filters or ExportFilter())
+    filters = filters or ExportFilter()
+    filters = dataclasses.replace(filters, relation=corrections.events_sql(con, machine=filters.machine))
+    parts = _queries(con, fmt, filters)
     target = str(out) if isinstance(out, Path) else "<stream>"
     with lookups(con):
         if fmt == "parquet":

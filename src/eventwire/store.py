@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -283,6 +283,74 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        6,
+        "corrections",
+        """
+        -- Analysts' verdicts on events (eventwire.api.corrections). IF NOT EXISTS: applying it again changes nothing.
+        CREATE SEQUENCE IF NOT EXISTS corrections_id START 1;
+        CREATE TABLE IF NOT EXISTS corrections (
+            id BIGINT PRIMARY KEY DEFAULT nextval('corrections_id'),
+            event_id VARCHAR NOT NULL,
+            verdict VARCHAR NOT NULL,
+            code VARCHAR,
+            root VARCHAR,
+            plover_type VARCHAR,
+            plover_mode VARCHAR,
+            goldstein DOUBLE,
+            quad_class INTEGER,
+            source VARCHAR[],
+            target VARCHAR[],
+            event_date DATE,
+            machine_code VARCHAR,
+            machine_source VARCHAR[],
+            machine_target VARCHAR[],
+            machine_date DATE,
+            author VARCHAR NOT NULL,
+            note VARCHAR,
+            created_at TIMESTAMPTZ NOT NULL
+        );
+        """,
+    ),
+    Migration(
+        7,
+        "feeds watched, their items and hosts",
+        """
+        -- What `eventwire watch` knows of each feed: the validators of its last answer, and its backoff.
+        CREATE TABLE IF NOT EXISTS feeds (
+            url VARCHAR PRIMARY KEY,
+            title VARCHAR,
+            etag VARCHAR,
+            last_modified VARCHAR,
+            last_polled TIMESTAMPTZ,
+            failures INTEGER NOT NULL DEFAULT 0,
+            next_poll_after TIMESTAMPTZ,
+            last_error VARCHAR
+        );
+        -- Every article URL a feed listed (normalised), fetched at most once: pending until it is stored or fails.
+        CREATE TABLE IF NOT EXISTS feed_items (
+            url VARCHAR PRIMARY KEY,
+            feed_url VARCHAR NOT NULL,
+            guid VARCHAR,
+            title VARCHAR,
+            published DATE,
+            seen_at TIMESTAMPTZ NOT NULL,
+            status VARCHAR NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_try_after TIMESTAMPTZ,
+            last_error VARCHAR,
+            article_id VARCHAR,
+            done_at TIMESTAMPTZ
+        );
+        -- Hosts that failed (timeouts, 429, 5xx) are left alone until next_request_after.
+        CREATE TABLE IF NOT EXISTS hosts (
+            host VARCHAR PRIMARY KEY,
+            failures INTEGER NOT NULL DEFAULT 0,
+            next_request_after TIMESTAMPTZ,
+            last_error VARCHAR
+        );
+        """,
+    ),
 )
 
 _SPANS = pa.list_(pa.struct([("start_char", pa.int32()), ("end_char", pa.int32()), ("text", pa.string())]))
@@ -519,18 +587,21 @@ class Store:
             raise
         self.con.commit()
 
-    def known_ids(self, ids: Sequence[str]) -> set[str]:
-        """Which of these article ids are already stored."""
+    def known_ids(self, ids: Sequence[str], con: duckdb.DuckDBPyConnection | None = None) -> set[str]:
+        """Which of these article ids are already stored (read through another cursor when one is given)."""
         if not ids:
             return set()
         # A join on the primary key, not `list_contains`, which would test every stored id against the whole list.
-        rows = self.con.execute(
-            "SELECT id FROM articles WHERE id IN (SELECT unnest(?))", [list(ids)]
-        ).fetchall()
+        rows = (
+            (con or self.con)
+            .execute("SELECT id FROM articles WHERE id IN (SELECT unnest(?))", [list(ids)])
+            .fetchall()
+        )
         return {r[0] for r in rows}
 
-    def write(self, batch: Batch) -> None:
-        """Write a batch in one transaction; rows already stored are left as they are."""
+    def write(self, batch: Batch, then: Callable[[], None] | None = None) -> None:
+        """Write a batch in one transaction; rows already stored are left as they are. `then` runs inside the
+        transaction, after the batch, so that what it writes (such as a fetched item marked done) commits with it."""
         now = _now()
         tables = {
             "articles": [_article_row(a, now) for a in batch.articles],
@@ -549,6 +620,15 @@ class Store:
             for failure in batch.failures:
                 self._record_failure(failure, now)
             self._resolve_failures(tables["sources"], now)
+            if then is not None:
+                then()
+
+    def resolve_errors(self, source: str) -> None:
+        """Mark the open errors of a source (a feed polled successfully since) as resolved; they stay listed."""
+        self.con.execute(
+            "UPDATE errors SET resolved_at = ? WHERE source = ? AND level = 'error' AND resolved_at IS NULL",
+            [_now(), source],
+        )
 
     def replace_annotations(self, articles: Sequence[Article]) -> None:
         """Replace what was extracted from stored articles (sentences, entities, actors, events, quotes, places,
@@ -668,17 +748,12 @@ class Store:
 
     def _record_failure(self, failure: Failure, now: dt.datetime) -> None:
         """Insert a problem row, or update the row of the same problem seen before."""
-        # Warnings share one code, so their text tells them apart; an error's text may change between runs.
-        parts = [failure.source, str(failure.line), failure.stage, failure.code]
-        if failure.level == "warning":
-            parts.append(failure.reason)
-        key = "\x1f".join(parts)
         self.con.execute(
             "INSERT INTO errors VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULL) ON CONFLICT (id) DO UPDATE SET "
             "reason = excluded.reason, last_seen = excluded.last_seen, attempts = errors.attempts + 1, "
             "resolved_at = NULL",
             [
-                hashlib.sha256(key.encode()).hexdigest()[:16],
+                failure_id(failure),
                 failure.source,
                 failure.line,
                 failure.stage,
@@ -951,6 +1026,33 @@ def _article_row(article: Article, now: dt.datetime) -> dict[str, Any]:
         "metadata": json.dumps(article.metadata, ensure_ascii=False),
         "pipeline": article.pipeline,
         "ingested_at": now,
+    }
+
+
+def failure_id(failure: Failure) -> str:
+    """The key of a problem's row: the same problem seen again is the same row."""
+    # Warnings share one code, so their text tells them apart; an error's text may change between runs.
+    parts = [failure.source, str(failure.line), failure.stage, failure.code]
+    if failure.level == "warning":
+        parts.append(failure.reason)
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def _error_row(failure: Failure, now: dt.datetime) -> dict[str, Any]:
+    """A problem seen for the first time as a row of `errors` (what `_record_failure` inserts)."""
+    return {
+        "id": failure_id(failure),
+        "source": failure.source,
+        "line": failure.line,
+        "stage": failure.stage,
+        "code": failure.code,
+        "level": failure.level,
+        "reason": failure.reason,
+        "article_id": failure.article_id,
+        "first_seen": now,
+        "last_seen": now,
+        "attempts": 1,
+        "resolved_at": None,
     }
 
 

@@ -1,0 +1,136 @@
+"""The actor index: events by actor and by dyad, held in memory by the server, for timelines, dyads and networks.
+
+Events keep their actors in lists, and DuckDB reads a list column row by row: selecting the events of one actor or
+one dyad among a million takes a tenth of a second or more, too slow for a server answering many people at once.
+The index is the events unnested once into two Arrow tables sorted by actor code, `members` (one row per event
+and actor on either side) and `pairs` (one row per event and source-target pair; symmetric acts such as meetings
+also in the reverse direction, flagged), so that the rows of a code prefix are one contiguous slice found by binary
+search. A query then aggregates only its slice.
+
+The server is the only process that writes to its database while it runs (DuckDB allows one writing process per
+file), so it knows when the events change: each write bumps a generation number and the index is rebuilt on its
+next use. It is built from the events with analysts' corrections applied, or as the machine coded them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from .. import ontology
+from . import corrections
+
+_MEMBERS_SQL = """
+SELECT actor, hash(id) AS eid, event_date AS day, goldstein, quad_class
+FROM (SELECT e.id, e.event_date, e.goldstein, e.quad_class,
+             unnest(list_distinct(list_concat(e.source, e.target))) AS actor FROM {events} e)
+ORDER BY actor, day
+"""
+# Directed pairs (a missing side is ''), and for symmetric codes every ordered pair of distinct parties, the
+# reverse direction flagged so that a network draws each meeting once.
+_PAIRS_SQL = """
+WITH ev AS (
+    SELECT e.id, e.event_date, e.goldstein, e.quad_class, e.source, e.target,
+           list_contains(?, e.code) AS sym FROM {events} e
+),
+directed AS (
+    SELECT id, event_date, goldstein, quad_class,
+           unnest(CASE WHEN len(source) = 0 THEN [''] ELSE source END) AS src, target
+    FROM ev WHERE NOT sym
+),
+parties AS (
+    SELECT id, event_date, goldstein, quad_class, unnest(list_distinct(list_concat(source, target))) AS p
+    FROM ev WHERE sym
+)
+SELECT src, tgt, eid, day, goldstein, quad_class, rev FROM (
+    SELECT src, unnest(CASE WHEN len(target) = 0 THEN [''] ELSE target END) AS tgt, hash(id) AS eid,
+           event_date AS day, goldstein, quad_class, false AS rev FROM directed
+    UNION ALL
+    SELECT a.p, b.p, hash(a.id), a.event_date, a.goldstein, a.quad_class, a.p > b.p
+    FROM parties a JOIN parties b ON a.id = b.id AND a.p <> b.p
+    UNION ALL
+    SELECT p, '', hash(id), event_date, goldstein, quad_class, false FROM parties
+    WHERE id IN (SELECT id FROM parties GROUP BY id HAVING count(*) = 1)
+)
+ORDER BY src, tgt, day
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Sorted:
+    """An Arrow table sorted by its first column, with that column's values for binary search."""
+
+    table: pa.Table
+    keys: np.ndarray
+
+    @classmethod
+    def of(cls, table: pa.Table) -> Sorted:
+        """Index a table sorted by its first column."""
+        return cls(table, np.asarray(table.column(0).to_pylist(), dtype=object))
+
+    def prefixed(self, prefix: str) -> pa.Table:
+        """The rows whose first column starts with `prefix` (every row for ''): one zero-copy slice."""
+        if not prefix:
+            return self.table
+        lo = int(np.searchsorted(self.keys, prefix, side="left"))
+        # Every string that starts with the prefix sorts before the prefix followed by the highest character.
+        hi = int(np.searchsorted(self.keys, prefix + "\U0010ffff", side="left"))
+        return self.table.slice(lo, hi - lo)
+
+
+@dataclass(frozen=True, slots=True)
+class ActorIndex:
+    """The events by actor (`members`) and by dyad (`pairs`), as of one generation of the database."""
+
+    generation: int
+    members: Sorted
+    pairs: Sorted
+
+
+def build(con: duckdb.DuckDBPyConnection, generation: int, machine: bool) -> ActorIndex:
+    """Unnest the events (corrected, or as the machine coded them) into the index."""
+    events = corrections.events_sql(con, machine=machine)
+    members = con.sql(_MEMBERS_SQL.format(events=events)).to_arrow_table()
+    pairs = con.sql(
+        _PAIRS_SQL.format(events=events), params=[sorted(ontology.SYMMETRIC_CODES)]
+    ).to_arrow_table()
+    return ActorIndex(generation, Sorted.of(members), Sorted.of(pairs))
+
+
+class Indexes:
+    """The server's actor indexes (corrected and machine coding), rebuilt when the generation moves on."""
+
+    def __init__(self) -> None:
+        """No index yet: each is built on first use."""
+        self.generation = 0
+        self._built: dict[bool, ActorIndex] = {}
+        self._lock = threading.Lock()
+
+    def bump(self) -> None:
+        """Mark the events as changed (after a write): indexes are rebuilt on their next use."""
+        with self._lock:
+            self.generation += 1
+
+    def get(self, con: duckdb.DuckDBPyConnection, machine: bool = False) -> ActorIndex:
+        """The current index, built now if the events changed since it was."""
+        with self._lock:
+            found = self._built.get(machine)
+            if found is None or found.generation != self.generation:
+                found = self._built[machine] = build(con, self.generation, machine)
+            return found
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[str]:
+    """An Arrow table visible to the cursor's queries under a name, for the duration."""
+    con.register(name, table)
+    try:
+        yield name
+    finally:
+        con.unregister(name)

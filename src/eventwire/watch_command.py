@@ -1,0 +1,193 @@
+"""The `eventwire watch` command: a thin layer over `eventwire.watch`, with the signal handling a daemon needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+
+import click
+from rich.console import Console
+from rich.text import Text
+
+from .feeds import parse_interval, read_feeds_file
+from .fetch import USER_AGENT
+from .model import Failure
+from .nlp import DEFAULT_MODEL
+from .readers import DEFAULT_MAX_CHARS
+from .store import DEFAULT_DB
+from .watch import RoundSummary, WatchSettings, watch
+
+# As the command line's: lines are never broken at the terminal width, so a log stays one round per line.
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _duration(ctx: click.Context, param: click.Parameter, value: str) -> float:
+    """A duration option (30s, 15m, 1h) in seconds; a usage error when it is none (`--delay` may be 0)."""
+    try:
+        return parse_interval(value, zero=param.name == "delay")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+@click.command("watch")
+@click.argument("feeds_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--interval",
+    default="15m",
+    show_default=True,
+    callback=_duration,
+    help="Time between two polling rounds: 30s, 15m, 1h, 1h30m.",
+)
+@click.option("--once", is_flag=True, help="Poll once, fetch and store what is new, and exit (for cron).")
+@click.option(
+    "--db",
+    "db",
+    default=DEFAULT_DB,
+    show_default=True,
+    envvar="EVENTWIRE_DB",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="DuckDB file of the store.",
+)
+@click.option(
+    "--delay",
+    default="1s",
+    show_default=True,
+    callback=_duration,
+    help="Least time between two requests to one host (a longer robots.txt Crawl-delay wins, up to 60s).",
+)
+@click.option(
+    "--timeout", default="30s", show_default=True, callback=_duration, help="Give up on a request after this."
+)
+@click.option(
+    "--user-agent",
+    default=USER_AGENT,
+    show_default=True,
+    help="The User-Agent sent; add a contact (a URL or an address) for site operators.",
+)
+@click.option(
+    "--max-chars",
+    default=DEFAULT_MAX_CHARS,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Refuse pages longer than this many characters (at most four bytes each are downloaded).",
+)
+@click.option(
+    "--model",
+    default=DEFAULT_MODEL,
+    show_default=True,
+    envvar="EVENTWIRE_MODEL",
+    help="Installed spaCy pipeline (package name or path).",
+)
+@click.option(
+    "--actors",
+    "actor_files",
+    multiple=True,
+    envvar="EVENTWIRE_ACTORS",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A user actor dictionary (CSV or YAML), as for ingest; repeatable.",
+)
+@click.option(
+    "--lexicon",
+    "lexicon_files",
+    multiple=True,
+    envvar="EVENTWIRE_LEXICON",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A user event lexicon (CSV), as for ingest; repeatable.",
+)
+@click.option(
+    "--no-classifier",
+    "no_classifier",
+    is_flag=True,
+    help="Code events with the lexicon alone, as for ingest.",
+)
+def watch_command(
+    feeds_file: Path,
+    interval: float,
+    once: bool,
+    db: Path,
+    delay: float,
+    timeout: float,
+    user_agent: str,
+    max_chars: int,
+    model: str,
+    actor_files: tuple[str, ...],
+    lexicon_files: tuple[str, ...],
+    no_classifier: bool,
+) -> None:
+    """Poll the RSS and Atom feeds listed in FEEDS_FILE and ingest the articles they link to.
+
+    FEEDS_FILE lists one feed URL per line (# starts a comment). Each article URL is fetched once, politely
+    (robots.txt, a delay per host, backoff after errors), and stored like `eventwire ingest page.html`; what
+    fails is kept as an error row. Without --once, polls every --interval. SIGINT or SIGTERM stops after the
+    current page, a second one at once; nothing stored is lost either way. docs/watch.md has the details.
+
+    Exit status with --once: 0 when nothing failed, 1 when something did (kept as error rows), 2 on usage errors.
+    """
+    # The command line's own helpers, imported here because the command line imports this module.
+    from .cli import _pipeline, _usage_errors
+
+    settings = WatchSettings(
+        interval=interval, delay=delay, timeout=timeout, user_agent=user_agent, max_chars=max_chars
+    )
+    pipeline = _pipeline(model, actor_files, lexicon_files, not no_classifier)
+    stop = threading.Event()
+    with _usage_errors():
+        read_feeds_file(feeds_file)  # a broken feeds file is a usage error before the model loads
+        pipeline.nlp  # noqa: B018 - load the model before the first request, so no fetch waits for it
+        _stop_on_signals(stop)
+        last = watch(feeds_file, db, pipeline, settings, once=once, stop=stop, on_round=_printer(db))
+    if stop.is_set():
+        err.print(Text("stopped; pending items are fetched by the next run"))
+    sys.exit(0 if not once or last is None or last.ok else 1)
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    """On SIGINT or SIGTERM, stop after the current item; on a second one, at once (its transaction is rolled
+    back, and the item stays pending)."""
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        """Ask the watch to stop, or interrupt it when it was asked already."""
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    signal.signal(signal.SIGINT, handle)
+    signal.signal(signal.SIGTERM, handle)
+
+
+def _printer(db: Path) -> Callable[[RoundSummary], None]:
+    """A callback printing each round's summary line, then the round's failures on stderr."""
+
+    def show(summary: RoundSummary) -> None:
+        """Print one round's summary and failures."""
+        out.print(summary_line(summary, db))
+        for failure in summary.failures:
+            err.print(Text(f"failed: {_where(failure)}: {failure.reason} [{failure.code}]"))
+
+    return show
+
+
+def summary_line(summary: RoundSummary, db: Path) -> str:
+    """A round as one line: when, feeds, items, what was stored, what failed, what is left."""
+    ingest = summary.ingest
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        f"{when} round {summary.number} · feeds {summary.feeds} ({summary.unchanged} unchanged, "
+        f"{summary.feed_errors} failed) · new items {summary.new_items} · fetched {summary.fetched} · "
+        f"new {ingest.new} · duplicate {ingest.duplicate} · failed {ingest.failed + summary.given_up} · "
+        f"retrying {summary.retrying} · disallowed {summary.disallowed} · pending {summary.pending} · "
+        f"event mentions {ingest.events} · {summary.seconds:.1f} s"
+        + (" · stopped" if summary.stopped else "")
+        + f" → {db}"
+    )
+
+
+def _where(failure: Failure) -> str:
+    """A failure's location as `source` or `source:line`."""
+    return f"{failure.source}:{failure.line}" if failure.line else failure.source
