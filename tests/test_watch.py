@@ -8,18 +8,20 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
+from click.testing import CliRunner
 
 from eventwire import errors
-from eventwire.feeds import parse_feed, parse_interval, read_feeds_file
-from eventwire.fetch import Fetcher, host_of, normalise_url, retry_after
+from eventwire.cli import cli
+from eventwire.feeds import Entry, add_items, parse_feed, parse_interval, read_feeds_file, register_feeds
+from eventwire.fetch import Fetcher, Resolver, address_kind, host_of, normalise_url, resolve, retry_after
 from eventwire.pipeline import Pipeline
 from eventwire.store import Store
 from eventwire.watch import RoundSummary, WatchSettings, backoff_delay, interleaved, run_round
@@ -127,9 +129,9 @@ class Site:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
 
-    def url(self, path: str) -> str:
-        """The address of a path on the site."""
-        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+    def url(self, path: str, host: str = "127.0.0.1") -> str:
+        """The address of a path on the site, under another name of loopback when `host` is given."""
+        return f"http://{host}:{self.server.server_address[1]}{path}"
 
     def hits(self, path: str) -> int:
         """How many times a path was requested."""
@@ -201,12 +203,32 @@ def db(tmp_path: Path) -> Path:
 
 
 def poll(
-    feeds: list[str], db: Path, pipeline: Pipeline, settings: WatchSettings = SETTINGS, number: int = 1
+    feeds: list[str],
+    db: Path,
+    pipeline: Pipeline,
+    settings: WatchSettings = SETTINGS,
+    number: int = 1,
+    resolver: Resolver = resolve,
 ) -> RoundSummary:
-    """One round of watching, the store opened for it."""
-    fetcher = Fetcher(timeout=settings.timeout, delay=settings.delay)
+    """One round of watching, the store opened for it (a new fetcher, as in a new run)."""
+    fetcher = Fetcher(
+        timeout=settings.timeout,
+        delay=settings.delay,
+        allow_private=settings.allow_private,
+        resolver=resolver,
+    )
     with Store(db) as store:
         return run_round(feeds, store, pipeline, fetcher, settings, number)
+
+
+# A public address, never connected to: the resolvers below only make a name look public to the address check.
+PUBLIC = "93.184.216.34"
+
+
+def public_localhost(host: str) -> Sequence[str]:
+    """Addresses as the system resolves them, except that `localhost` looks public: a feed served from loopback
+    under that name stands for a feed on the internet (the connection itself still goes to loopback)."""
+    return [PUBLIC] if host == "localhost" else resolve(host)
 
 
 def rows(db: Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
@@ -253,6 +275,82 @@ def test_urls_are_normalised() -> None:
     assert host_of("http://Example.org:80/x") == "example.org"
 
 
+def test_non_ascii_urls_are_made_requestable() -> None:
+    """A non-ASCII path or query is percent-encoded as UTF-8 (escapes already there kept, so normalising twice
+    changes nothing) and an internationalised host takes its ASCII form; a host without one is left for the fetch
+    to refuse, and what is no URL at all is a ValueError."""
+    iri = "http://Example.org/politik/über-die-wahl?q=wahl ergebnis&ort=%C3%BCberall&anteil=5%"
+    assert normalise_url(iri) == (
+        "http://example.org/politik/%C3%BCber-die-wahl?q=wahl%20ergebnis&ort=%C3%BCberall&anteil=5%25"
+    )
+    assert normalise_url(normalise_url(iri)) == normalise_url(iri)
+    assert normalise_url("https://Bücher.example:8443/ä") == "https://xn--bcher-kva.example:8443/%C3%A4"
+    assert (
+        normalise_url("/wahl/ä", "http://Zürich.example/feed") == "http://xn--zrich-kva.example/wahl/%C3%A4"
+    )
+    assert normalise_url("http://example.org/a/b;c?x=1&y=a,b") == "http://example.org/a/b;c?x=1&y=a,b"
+    too_long = "ü" + "x" * 70
+    assert normalise_url(f"http://{too_long}.example/") == f"http://{too_long}.example/"
+    with pytest.raises(ValueError):
+        normalise_url("http://[oops/")
+
+
+def test_addresses_are_classified() -> None:
+    """Public addresses pass; loopback, private, link-local, multicast, reserved ones (IPv4 inside IPv6 too) do
+    not."""
+    assert [address_kind(a) for a in (PUBLIC, "2606:4700::1")] == [None, None]
+    assert {
+        a: address_kind(a)
+        for a in ("127.0.0.1", "::1", "::ffff:127.0.0.1", "10.1.2.3", "192.168.0.1", "100.64.0.1", "fc00::1")
+    } == dict.fromkeys(("10.1.2.3", "192.168.0.1", "100.64.0.1", "fc00::1"), "private") | {
+        "127.0.0.1": "loopback",
+        "::1": "loopback",
+        "::ffff:127.0.0.1": "loopback",
+    }
+    assert [
+        address_kind(a) for a in ("169.254.169.254", "fe80::1%eth0", "224.0.0.1", "0.0.0.0", "240.0.0.1")
+    ] == [
+        "link-local",
+        "link-local",
+        "multicast",
+        "unspecified",
+        "reserved",
+    ]
+
+
+def test_the_fetcher_refuses_what_it_may_not_or_cannot_request() -> None:
+    """Without leave, a host at a non-public address is refused (a name too, when any of its addresses is one);
+    with it, only URLs that cannot be requested at all are; nothing here reaches the network."""
+    names = {"wire.test": [PUBLIC], "mixed.test": [PUBLIC, "10.0.0.7"], "intranet.test": ["10.0.0.8"]}
+
+    def resolver(host: str) -> Sequence[str]:
+        """The test's names; other names (addresses) as the system resolves them."""
+        return names.get(host) or resolve(host)
+
+    fetcher = Fetcher(resolver=resolver)
+    fetcher.check("http://wire.test/a")
+    for url, kind in (
+        ("http://127.0.0.1:9/a", "loopback"),
+        ("http://169.254.169.254/latest/meta-data/", "link-local"),
+        ("http://[::1]/a", "loopback"),
+        ("http://mixed.test/a", "private"),
+    ):
+        with pytest.raises(errors.AddressRefused, match=f"is (at [^ ]+, )?a {kind} address: not requested"):
+            fetcher.check(url)
+    fetcher.check("http://127.0.0.1:9/a", private_ok=True)
+    assert fetcher.is_private_host("http://intranet.test/feed")
+    assert not fetcher.is_private_host("http://mixed.test/feed")
+    assert not fetcher.is_private_host("http://wire.test/feed")
+    for url in ("ftp://wire.test/a", "file:///etc/passwd", "http://0..test/a", f"http://ü{'x' * 70}.test/"):
+        with pytest.raises(errors.FetchError) as refused:
+            fetcher.check(url, private_ok=True)
+        assert type(refused.value) is errors.FetchError
+    # A host name http.client refuses to send: a final error, not a network problem to try again.
+    with pytest.raises(errors.FetchError, match="cannot be requested") as refused:
+        Fetcher(allow_private=True).get("http://bad host.test/", max_bytes=10)
+    assert not refused.value.transient
+
+
 def test_durations_and_retry_after() -> None:
     """Intervals read as 30s, 15m, 1h, 1h30m or seconds; Retry-After as seconds or an HTTP date."""
     assert [parse_interval(t) for t in ("30s", "15m", "1h", "1h30m", "90", "0.5s")] == [
@@ -289,6 +387,7 @@ def test_feeds_file(tmp_path: Path) -> None:
     assert read_feeds_file(good) == ["https://example.org/rss.xml", "http://b.example/atom"]
     for text, message in (
         ("ftp://example.org/feed\n", ":1: not an http or https URL"),
+        ("# a broken IPv6 address\nhttp://[oops/feed\n", ":2: not an http or https URL"),
         ("# nothing\n", "lists no feed URL"),
         ("https://example.org/a interval=1h\n", ":1: one feed URL per line"),
     ):
@@ -304,6 +403,9 @@ def test_feeds_are_parsed_and_broken_ones_refused() -> None:
     assert [e.url for e in parsed.entries] == ["http://example.org/a", "http://example.org/b"]
     assert parsed.entries[0].published == dt.date(2024, 3, 6)
     assert parse_feed(atom(["http://example.org/c"]), "http://example.org/atom").title == "Atom wire"
+    unparsable = parse_feed(rss(["http://[oops/x", "http://example.org/ok"]), "http://example.org/feed")
+    assert [e.url for e in unparsable.entries] == ["http://example.org/ok"]
+    assert unparsable.problems == ["an entry without an http(s) link was left out: 'Item 0'"]
     broken = parse_feed(rss(["http://example.org/a"])[:-20], "http://example.org/feed")
     assert len(broken.entries) == 1
     assert "not well-formed" in broken.problems[0]
@@ -505,18 +607,17 @@ def test_429_waits_as_long_as_retry_after_says(site: Site, db: Path, pipeline: P
     """A 429 with Retry-After: the item and its host wait that long, longer than the backoff would."""
     site.routes |= {
         "/feed": Answer(200, rss([site.url("/busy")]), XML),
-        "/busy": [Answer(429, b"slow down", {"Retry-After": "2"}), Answer(200, page("sanctions"), HTML)],
+        "/busy": [Answer(429, b"slow down", {"Retry-After": "120"}), Answer(200, page("sanctions"), HTML)],
     }
-    settings = WatchSettings(delay=0.0, timeout=2.0, backoff=0.3)
-    assert poll([site.url("/feed")], db, pipeline, settings).retrying == 1
+    assert poll([site.url("/feed")], db, pipeline).retrying == 1
     wait = rows(db, "SELECT epoch(next_try_after) - epoch(now()) FROM feed_items")[0][0]
-    assert 1.5 < wait <= 2.1
-    assert "Retry-After 2 s" in errors_by_source(db)["busy"][1]
-    time.sleep(1.0)  # well past the backoff (0.3 s), not past Retry-After
-    poll([site.url("/feed")], db, pipeline, settings)
+    assert 115 < wait <= 120
+    assert "Retry-After 120 s" in errors_by_source(db)["busy"][1]
+    time_travel(db, 2 * SETTINGS.backoff)  # well past the backoff (30 s), not past Retry-After
+    poll([site.url("/feed")], db, pipeline)
     assert site.hits("/busy") == 1
-    time.sleep(1.2)
-    assert poll([site.url("/feed")], db, pipeline, settings).ingest.new == 1
+    time_travel(db, 120 - 2 * SETTINGS.backoff)
+    assert poll([site.url("/feed")], db, pipeline).ingest.new == 1
     assert site.hits("/busy") == 2
 
 
@@ -558,25 +659,203 @@ def test_pages_robots_txt_forbids_are_recorded_and_never_requested(
     assert site.hits("/robots.txt") == 1
 
 
-def test_the_command_refuses_bad_arguments_before_loading_anything(
-    tmp_path: Path, cli_env: dict[str, str], eventwire_cmd: list[str]
+def test_non_ascii_feeds_and_pages_are_fetched_and_stored(
+    site: Site, db: Path, pipeline: Pipeline, tmp_path: Path
 ) -> None:
-    """A broken feeds file or interval is a usage error (exit 2) naming the problem."""
-    feeds = tmp_path / "feeds.txt"
-    feeds.write_text("not a url\n")
-    done = subprocess.run(
-        [*eventwire_cmd, "watch", str(feeds), "--once"],
-        capture_output=True,
-        text=True,
-        env=cli_env,
-        cwd=tmp_path,
+    """A feeds file and a feed with non-ASCII URLs: both are requested percent-encoded and the page is stored;
+    an item stored unencoded by an older version is fetched all the same, and nothing is asked twice."""
+    site.routes |= {
+        "/flux/actualit%C3%A9s.xml": Answer(200, rss([site.url("/politik/über-die-wahl")]), XML),
+        "/politik/%C3%BCber-die-wahl": Answer(200, page("protest"), HTML),
+        "/wahl/ergebnis-f%C3%BCr-berlin": Answer(200, page("aid"), HTML),
+    }
+    feeds_file = tmp_path / "feeds.txt"
+    feeds_file.write_text(f"{site.url('/flux/actualités.xml')}  # französisch\n", encoding="utf-8")
+    feeds = read_feeds_file(feeds_file)
+    assert feeds == [site.url("/flux/actualit%C3%A9s.xml")]
+    legacy = site.url("/wahl/ergebnis-für-berlin")
+    with Store(db) as store:
+        register_feeds(store, feeds)
+        add_items(store, feeds[0], [Entry(legacy, None, "Legacy", None)], dt.datetime.now(dt.UTC))
+    summary = poll(feeds, db, pipeline)
+    assert (summary.ok, summary.fetched, summary.ingest.new) == (True, 2, 2)
+    assert statuses(db) == {
+        "politik/%C3%BCber-die-wahl": "done",
+        "wahl/ergebnis-für-berlin": "done",
+    }
+    assert rows(db, "SELECT uri FROM sources ORDER BY uri") == [
+        (site.url("/politik/%C3%BCber-die-wahl"),),
+        (legacy,),
+    ]
+    poll(feeds, db, pipeline, number=2)
+    assert [site.hits(p) for p in site.routes] == [2, 1, 1]
+
+
+def test_a_url_that_cannot_be_requested_is_an_error_row_and_the_round_goes_on(
+    site: Site, db: Path, pipeline: Pipeline
+) -> None:
+    """Links whose host has no valid form end as error rows with the URL and the reason, the item after them is
+    stored, and the next run (a restart) asks for nothing again."""
+    too_long = f"http://ü{'x' * 70}.test/a"
+    site.routes |= {
+        "/feed": Answer(200, rss(["http://0..test/a", site.url("/ok"), too_long]), XML),
+        "/ok": Answer(200, page("talks"), HTML),
+    }
+    summary = poll([site.url("/feed")], db, pipeline)
+    assert (summary.given_up, summary.ingest.new, summary.pending) == (2, 1, 0)
+    found = rows(db, "SELECT source, code, reason FROM errors WHERE level = 'error' ORDER BY source")
+    assert found == [
+        ("http://0..test/a", "EW800", "the host '0..test' is not a valid domain name: not requested"),
+        (too_long, "EW800", f"the host {too_long[7:-2]!r} is not a valid domain name: not requested"),
+    ]
+    assert rows(db, "SELECT url, status, attempts FROM feed_items ORDER BY url") == [
+        ("http://0..test/a", "failed", 1),
+        (site.url("/ok"), "done", 0),
+        (too_long, "failed", 1),
+    ]
+    again = poll([site.url("/feed")], db, pipeline, number=2)
+    assert (again.ok, again.fetched, again.pending) == (True, 0, 0)
+    assert site.hits("/ok") == 1
+
+
+def test_an_unexpected_error_is_an_error_row_and_a_repeat_offender_is_given_up(
+    site: Site, db: Path, pipeline: Pipeline
+) -> None:
+    """An exception nothing expected (here from the resolver) is an error row with the URL and the reason, for a
+    feed and for a page; the rest of the round goes on, the page is tried again, and given up after the last
+    attempt."""
+
+    def broken(host: str) -> Sequence[str]:
+        """A resolver with a bug for the `boom.test` names."""
+        if host.endswith("boom.test"):
+            raise RuntimeError(f"resolver bug for {host}")
+        return public_localhost(host)
+
+    feed = site.url("/feed", host="localhost")
+    site.routes |= {
+        "/feed": Answer(200, rss(["http://boom.test/a", site.url("/ok", host="localhost")]), XML),
+        "/ok": Answer(200, page("sanctions"), HTML),
+    }
+    feeds = ["http://feed.boom.test/rss", feed]
+    first = poll(feeds, db, pipeline, resolver=broken)
+    assert (first.feed_errors, first.retrying, first.ingest.new) == (1, 1, 1)
+    found = errors_by_source(db)
+    assert found["rss"][:2] == ("EW800", "unexpected error: RuntimeError: resolver bug for feed.boom.test")
+    assert found["a"][:2] == (
+        "EW800",
+        "unexpected error: RuntimeError: resolver bug for boom.test (attempt 1 of 3)",
     )
-    assert done.returncode == 2
+    assert rows(db, "SELECT failures FROM feeds WHERE url = ?", [feeds[0]]) == [(1,)]
+    assert rows(db, "SELECT count(*) FROM hosts WHERE failures > 0") == [(0,)]  # no host is to blame
+    for number in (2, 3):
+        time_travel(db, SETTINGS.max_backoff)
+        poll(feeds, db, pipeline, number=number, resolver=broken)
+    assert statuses(db)["a"] == "failed"
+    assert "gave up after 3 attempts" in errors_by_source(db)["a"][1]
+    time_travel(db, SETTINGS.max_backoff)
+    assert poll(feeds, db, pipeline, number=4, resolver=broken).retrying == 0
+    assert rows(db, "SELECT attempts FROM feed_items WHERE url = 'http://boom.test/a'") == [(3,)]
+
+
+def test_a_feed_on_a_public_host_may_not_lead_to_private_addresses(
+    site: Site, db: Path, pipeline: Pipeline, tmp_path: Path
+) -> None:
+    """Links from a public feed to loopback, link-local and private addresses, directly or by a redirect, are
+    EW805 error rows and are never requested; a redirect to ftp is not followed; its public pages are stored;
+    `allow_private` (`--allow-private`) lets the loopback pages through."""
+    paths = ["/story", "/jump", "/to-ftp"]
+    links = [
+        site.url("/secret"),
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.1.2.3/admin",
+        *(site.url(p, host="localhost") for p in paths),
+    ]
+    site.routes |= {
+        "/feed": Answer(200, rss(links), XML),
+        "/story": Answer(200, page("lavrov"), HTML),
+        "/jump": Answer(302, b"", {"Location": site.url("/secret")}),
+        "/to-ftp": Answer(301, b"", {"Location": "ftp://localhost/pub/secret.txt"}),
+        "/secret": Answer(200, page("netanyahu"), HTML),
+    }
+    feed = site.url("/feed", host="localhost")
+    summary = poll([feed], db, pipeline, resolver=public_localhost)
+    assert (summary.ingest.new, summary.given_up, summary.pending) == (1, 5, 0)
+    found = rows(db, "SELECT source, code, reason FROM errors WHERE level = 'error'")
+    by_url = {source: (code, reason) for source, code, reason in found}
+    assert {url: code for url, (code, _) in by_url.items()} == {
+        links[0]: "EW805",
+        links[1]: "EW805",
+        links[2]: "EW805",
+        links[4]: "EW805",
+        links[5]: "EW800",
+    }
+    assert "127.0.0.1 is a loopback address: not requested" in by_url[links[0]][1]
+    assert "169.254.169.254 is a link-local address" in by_url[links[1]][1]
+    assert "10.1.2.3 is a private address" in by_url[links[2]][1]
+    assert by_url[links[4]][1].startswith(
+        f"redirected to {site.url('/secret')}: 127.0.0.1 is a loopback address"
+    )
+    assert by_url[links[5]][1] == (
+        "redirected to ftp://localhost/pub/secret.txt: only http and https URLs are fetched"
+    )
+    assert site.hits("/secret") == 0
+    assert site.hits("/robots.txt") == 1  # of localhost only: nothing at all was asked of 127.0.0.1
+    assert statuses(db)["story"] == "done"
+
+    # With leave, the same public feed's loopback links are fetched (only those: nothing here leaves the machine).
+    site.routes["/loopback-feed"] = Answer(200, rss([links[0], links[4]]), XML)
+    settings = replace(SETTINGS, allow_private=True)
+    loopback_feed = site.url("/loopback-feed", host="localhost")
+    allowed = poll(
+        [loopback_feed], tmp_path / "allowed.duckdb", pipeline, settings, resolver=public_localhost
+    )
+    assert (allowed.ok, allowed.ingest.new, allowed.ingest.duplicate) == (True, 1, 1)
+    assert site.hits("/secret") == 2  # directly and by the redirect
+
+
+def test_redirects_are_checked_like_the_first_url(site: Site, db: Path, pipeline: Pipeline) -> None:
+    """From a feed on loopback (an intranet feed), a redirect within it is followed and the page stored under the
+    item's URL; a redirect to another host is checked against that host's robots.txt; one to ftp is refused."""
+    site.routes |= {
+        "/robots.txt": Answer(200, b"User-agent: *\nDisallow: /private/\n", {"Content-Type": "text/plain"}),
+        "/feed": Answer(200, rss([site.url("/moved"), site.url("/hop"), site.url("/to-ftp")]), XML),
+        "/moved": Answer(301, b"", {"Location": "/news/moved-here"}),
+        "/news/moved-here": Answer(200, page("aid"), HTML),
+        "/hop": Answer(302, b"", {"Location": site.url("/private/page", host="localhost")}),
+        "/private/page": Answer(200, page("talks"), HTML),
+        "/to-ftp": Answer(302, b"", {"Location": "ftp://127.0.0.1/pub/file.txt"}),
+    }
+    summary = poll([site.url("/feed")], db, pipeline)
+    assert (summary.ingest.new, summary.disallowed, summary.given_up) == (1, 1, 1)
+    assert statuses(db) == {"moved": "done", "hop": "disallowed", "to-ftp": "failed"}
+    assert rows(db, "SELECT uri, url FROM sources") == [(site.url("/moved"), site.url("/news/moved-here"))]
+    found = errors_by_source(db)
+    assert found["hop"][0] == errors.RobotsDisallowed.code
+    assert found["hop"][1].startswith(
+        f"redirected to {site.url('/private/page', host='localhost')}: robots.txt"
+    )
+    assert found["to-ftp"][:2] == (
+        "EW800",
+        "redirected to ftp://127.0.0.1/pub/file.txt: only http and https URLs are fetched",
+    )
+    assert site.hits("/private/page") == 0
+    assert site.hits("/robots.txt") == 2  # of 127.0.0.1, then of localhost
+
+
+def test_the_command_refuses_bad_arguments_before_loading_anything(tmp_path: Path) -> None:
+    """A broken feeds file or interval is a usage error (exit 2) naming the problem, and nothing is stored."""
+    feeds = tmp_path / "feeds.txt"
+    db = tmp_path / "watch.duckdb"
+    feeds.write_text("not a url\n")
+    runner = CliRunner()
+    done = runner.invoke(cli, ["watch", str(feeds), "--once", "--db", str(db)])
+    assert done.exit_code == 2, done.output
     assert "feeds.txt:1: not an http or https URL" in done.stderr
     feeds.write_text("http://127.0.0.1:9/feed\n")
-    done = subprocess.run([*eventwire_cmd, "watch", str(feeds), "--interval", "soon"], capture_output=True, text=True, env=cli_env, cwd=tmp_path)  # fmt: skip
-    assert done.returncode == 2
+    done = runner.invoke(cli, ["watch", str(feeds), "--interval", "soon", "--db", str(db)])
+    assert done.exit_code == 2, done.output
     assert "not a duration" in done.stderr
+    assert not db.exists()
 
 
 # The command, killed and restarted.

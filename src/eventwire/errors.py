@@ -205,6 +205,12 @@ class RobotsDisallowed(FetchError):
     code = "EW803"
 
 
+class AddressRefused(FetchError):
+    """A URL at a private, loopback or link-local address that a feed on a public host listed: not requested."""
+
+    code = "EW805"
+
+
 class FeedError(EventwireError):
     """A feed that is not RSS or Atom, or too broken to read any entry from."""
 

@@ -140,10 +140,16 @@ def _entry(raw: Any, feed_url: str) -> Entry | None:
     """A feed entry with a web link (its guid when that is a permalink), or None."""
     guid = raw.get("id")
     link = raw.get("link") or (guid if raw.get("guidislink") else None)
-    if not isinstance(link, str) or not is_web_url(normalise_url(link, feed_url)):
+    if not isinstance(link, str):
+        return None
+    try:
+        url = normalise_url(link, feed_url)
+    except ValueError:  # a link that is no URL at all (`http://[oops/`)
+        return None
+    if not is_web_url(url):
         return None
     return Entry(
-        normalise_url(link, feed_url),
+        url,
         guid if isinstance(guid, str) else None,
         raw.get("title") or None,
         _date(raw.get("published_parsed") or raw.get("updated_parsed")),

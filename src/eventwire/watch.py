@@ -3,8 +3,9 @@
 A round polls every feed that is not backing off (with a conditional GET), records the new entries as pending
 items, then fetches the pending items host by host and stores each in one transaction with its item marked done.
 A failure is an error row, and the item is tried again later (timeouts, 429, 5xx: with exponential backoff of
-the item and its host) or never (404, an empty or binary page, a page robots.txt forbids). The store is open only
-during a round, so other commands can read it in between.
+the item and its host) or never (404, an empty or binary page, a page robots.txt forbids, a link from a public
+feed to a private address). Even an unexpected error is only an error row, so that one bad item cannot stop every
+run that meets it. The store is open only during a round, so other commands can read it in between.
 """
 
 from __future__ import annotations
@@ -19,12 +20,21 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeGuard
 
 import duckdb
 
 from . import feeds
 from .decoding import SNIFF_BYTES, binary_kind
-from .errors import WARNING_CODE, EventwireError, FeedError, FetchError, RobotsDisallowed
+from .errors import (
+    WARNING_CODE,
+    EventwireError,
+    FeedError,
+    FetchError,
+    HttpStatusError,
+    NetworkError,
+    RobotsDisallowed,
+)
 from .feeds import FeedRow, Item, ParsedFeed
 from .fetch import USER_AGENT, Fetcher, Response, Stopped, disallowed, host_of
 from .ingest import IngestSummary, finish_batch, outcomes, prepare_batch, sort_new
@@ -57,6 +67,8 @@ class WatchSettings:
     max_backoff: float = 6 * 3600.0
     # Items failing for reasons that may pass (timeouts, 5xx) are given up after this many attempts.
     max_attempts: int = 5
+    # Let every feed's links reach private, loopback and link-local addresses, not only an intranet feed's.
+    allow_private: bool = False
 
 
 @dataclass(slots=True)
@@ -124,7 +136,9 @@ def watch(
     """Poll the feeds of `feeds_file` into the store at `db`, once or every `settings.interval` until `stop` is
     set; the last round's summary. The feeds file is read again before each round, so edits need no restart."""
     stop = stop or threading.Event()
-    fetcher = Fetcher(settings.user_agent, settings.timeout, settings.delay, stop=stop)
+    fetcher = Fetcher(
+        settings.user_agent, settings.timeout, settings.delay, stop=stop, allow_private=settings.allow_private
+    )
     urls = feeds.read_feeds_file(feeds_file)
     summary: RoundSummary | None = None
     number = 0
@@ -176,6 +190,7 @@ class _Round:
         self.settings = settings
         self.summary = summary
         self.blocked: set[str] = set()
+        self.private_hosts: dict[str, bool] = {}
 
     def run(self, feed_urls: Sequence[str]) -> None:
         """Poll the due feeds, then fetch the due items, until done or asked to stop."""
@@ -195,13 +210,34 @@ class _Round:
         if self.fetcher.stop.is_set():
             raise Stopped("asked to stop")
 
+    def private_ok(self, feed_url: str) -> bool:
+        """Whether what a feed leads to may be at private addresses: when the feed's own host is on a private
+        network (an intranet feed may list intranet pages); asked once per host and round."""
+        host = host_of(feed_url)
+        if host not in self.private_hosts:
+            self.private_hosts[host] = self.fetcher.is_private_host(feed_url)
+        return self.private_hosts[host]
+
     def poll(self, feed: FeedRow) -> None:
-        """Poll one feed and record its new entries, or its failure."""
+        """Poll one feed and record its new entries, or its failure (an unexpected one included)."""
         self.summary.feeds += 1
         try:
-            if not self.fetcher.allowed(feed.url):
+            self._poll(feed)
+        except Stopped:
+            raise
+        except Exception as exc:  # the last resort: one feed must not stop the round, nor every run after it
+            LOGGER.exception("%s: unexpected error", feed.url)
+            self._feed_failed(feed, unexpected(exc, feed.url))
+
+    def _poll(self, feed: FeedRow) -> None:
+        """Poll one feed and record its new entries, or its failure."""
+        private_ok = self.private_ok(feed.url)
+        try:
+            if not self.fetcher.allowed(feed.url, private_ok=private_ok):
                 raise disallowed(feed.url)
-            response = self.fetcher.get(feed.url, max_bytes=FEED_MAX_BYTES, headers=_conditional(feed))
+            response = self.fetcher.get(
+                feed.url, max_bytes=FEED_MAX_BYTES, headers=_conditional(feed), private_ok=private_ok
+            )
             if response.status == 304:
                 self._unchanged(feed)
                 return
@@ -251,7 +287,7 @@ class _Round:
             feeds.feed_failed(
                 self.store, feed.url, exc.reason, now, lambda n: backoff_delay(n, self.settings, retry)
             )
-            if isinstance(exc, FetchError) and exc.transient:
+            if _host_at_fault(exc):
                 self._host_failed(feed.url, exc, now)
 
         self.store.write(Batch([], [], [failure]), then=record)
@@ -259,11 +295,24 @@ class _Round:
         self.summary.failures.append(failure)
 
     def fetch(self, item: Item) -> None:
-        """Fetch one item and store what it holds, or record why it could not be fetched."""
+        """Fetch one item and store what it holds, or record why it could not be (an unexpected error included)."""
         try:
-            if not self.fetcher.allowed(item.url):
+            self._fetch(item)
+        except Stopped:
+            raise
+        except Exception as exc:  # the last resort: one item must not stop the round, nor every run after it
+            LOGGER.exception("%s: unexpected error", item.url)
+            self._fetch_failed(item, unexpected(exc, item.url))
+
+    def _fetch(self, item: Item) -> None:
+        """Fetch one item and store what it holds, or record why it could not be fetched."""
+        private_ok = self.private_ok(item.feed_url)
+        try:
+            if not self.fetcher.allowed(item.url, private_ok=private_ok):
                 raise disallowed(item.url)
-            response = self.fetcher.get(item.url, max_bytes=self.settings.max_chars * 4)
+            response = self.fetcher.get(
+                item.url, max_bytes=self.settings.max_chars * 4, private_ok=private_ok
+            )
         except FetchError as exc:
             self._fetch_failed(item, exc)
             return
@@ -314,7 +363,7 @@ class _Round:
             else:
                 wait = backoff_delay(attempts, self.settings, exc.retry_after)
                 feeds.item_retry(self.store, item.url, reason, attempts, now + dt.timedelta(seconds=wait))
-            if exc.transient:
+            if _host_at_fault(exc):
                 self._host_failed(item.url, exc, now)
 
         self.store.write(Batch([], [], [failure]), then=record)
@@ -337,6 +386,19 @@ class _Round:
             self.store, host, exc.reason, now, lambda n: backoff_delay(n, self.settings, exc.retry_after)
         )
         self.blocked.add(host)
+
+
+def unexpected(exc: Exception, url: str) -> FetchError:
+    """The error row of an exception nothing expected: tried again like a failure that may pass, so that a URL
+    that keeps causing it is given up after the last attempt."""
+    error = FetchError(f"unexpected error: {type(exc).__name__}: {exc}", source=url)
+    error.transient = True
+    return error
+
+
+def _host_at_fault(exc: EventwireError) -> TypeGuard[NetworkError | HttpStatusError]:
+    """Whether a failure says the host is struggling (a timeout, 429, 5xx), so that it is left alone a while."""
+    return isinstance(exc, NetworkError | HttpStatusError) and exc.transient
 
 
 def read_page(response: Response, item: Item, max_chars: int) -> list[ReadItem]:

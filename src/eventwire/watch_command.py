@@ -78,6 +78,12 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> float:
     help="Refuse pages longer than this many characters (at most four bytes each are downloaded).",
 )
 @click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Fetch links to private, loopback and link-local addresses from any feed, not only from a feed on such "
+    "an address.",
+)
+@click.option(
     "--model",
     default=DEFAULT_MODEL,
     show_default=True,
@@ -115,6 +121,7 @@ def watch_command(
     timeout: float,
     user_agent: str,
     max_chars: int,
+    allow_private: bool,
     model: str,
     actor_files: tuple[str, ...],
     lexicon_files: tuple[str, ...],
@@ -124,7 +131,8 @@ def watch_command(
 
     FEEDS_FILE lists one feed URL per line (# starts a comment). Each article URL is fetched once, politely
     (robots.txt, a delay per host, backoff after errors), and stored like `eventwire ingest page.html`; what
-    fails is kept as an error row. Without --once, polls every --interval. SIGINT or SIGTERM stops after the
+    fails is kept as an error row. Links to private addresses are fetched only from a feed on such an address,
+    or with --allow-private. Without --once, polls every --interval. SIGINT or SIGTERM stops after the
     current page, a second one at once; nothing stored is lost either way. docs/watch.md has the details.
 
     Exit status with --once: 0 when nothing failed, 1 when something did (kept as error rows), 2 on usage errors.
@@ -133,7 +141,12 @@ def watch_command(
     from .cli import _pipeline, _usage_errors
 
     settings = WatchSettings(
-        interval=interval, delay=delay, timeout=timeout, user_agent=user_agent, max_chars=max_chars
+        interval=interval,
+        delay=delay,
+        timeout=timeout,
+        user_agent=user_agent,
+        max_chars=max_chars,
+        allow_private=allow_private,
     )
     pipeline = _pipeline(model, actor_files, lexicon_files, not no_classifier)
     stop = threading.Event()
