@@ -31,6 +31,7 @@ from .nlp import DEFAULT_MODEL
 from .pipeline import Pipeline, PipelineConfig
 from .readers import DEFAULT_MAX_CHARS, FORMATS, ReadOptions, check_paths, read
 from .serialize import to_dict, to_json
+from .spark_commands import load_command, spark_command
 from .store import DEFAULT_DB, MODES, EventFilter, QuoteFilter, Store
 from .watch_command import watch_command
 
@@ -1188,6 +1189,8 @@ def _print_events(article: Article) -> None:
 
 
 cli.add_command(watch_command)
+cli.add_command(spark_command)
+cli.add_command(load_command)
 cli.add_command(serve_command)
 cli.add_command(corrections_command)
 
