@@ -93,7 +93,7 @@ def read(paths: Iterable[str], options: ReadOptions | None = None) -> Iterator[R
         if isinstance(item, ReadError):
             yield item
         elif item == STDIN:
-            yield from _read_stream(sys.stdin.buffer, "<stdin>", options)
+            yield from read_stream(sys.stdin.buffer, "<stdin>", options)
         else:
             yield from read_file(Path(item), options)
 
@@ -135,7 +135,7 @@ def read_file(path: Path, options: ReadOptions) -> Iterator[ReadItem]:
     source = str(path)
     try:
         with _open(path) as stream:
-            yield from _read_stream(stream, source, options, _format_from_name(path))
+            yield from read_stream(stream, source, options, format_from_name(path))
     except OSError as exc:
         yield Unreadable(f"cannot read: {exc.strerror or exc}", source=source)
 
@@ -149,7 +149,7 @@ def _open(path: Path) -> IO[bytes]:
     return raw
 
 
-def _format_from_name(path: Path) -> str | None:
+def format_from_name(path: Path) -> str | None:
     """The format an extension names (`.txt.gz` counts as `.txt`), or None when it does not say."""
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] == ".gz":
@@ -157,7 +157,7 @@ def _format_from_name(path: Path) -> str | None:
     return _EXTENSIONS.get(suffixes[-1]) if suffixes else None
 
 
-def _read_stream(
+def read_stream(
     stream: IO[bytes], source: str, options: ReadOptions, named: str | None = None
 ) -> Iterator[ReadItem]:
     """The documents in one byte stream, in the forced, named or sniffed format."""

@@ -213,7 +213,7 @@ def _documents(uri: str, content: bytes, options: readers.ReadOptions) -> Iterat
         stream: io.BufferedReader = io.BufferedReader(io.BytesIO(content))
         if content[:2] == b"\x1f\x8b":
             stream = io.BufferedReader(gzip.GzipFile(fileobj=io.BytesIO(content), mode="rb"))
-        yield from readers._read_stream(stream, uri, options, readers._format_from_name(Path(uri)))
+        yield from readers.read_stream(stream, uri, options, readers.format_from_name(Path(uri)))
     except OSError as exc:
         yield Unreadable(f"cannot read: {exc.strerror or exc}", source=uri)
 

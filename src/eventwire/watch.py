@@ -40,10 +40,7 @@ from .fetch import USER_AGENT, Fetcher, Response, Stopped, disallowed, host_of
 from .ingest import IngestSummary, finish_batch, outcomes, prepare_batch, sort_new
 from .model import Document, Failure
 from .pipeline import Pipeline
-from .readers import DEFAULT_MAX_CHARS, ReadItem, ReadOptions
-
-# The reader `ingest` runs on the bytes of each file: a fetched page is read exactly as a saved one would be.
-from .readers import _read_stream as read_stream
+from .readers import DEFAULT_MAX_CHARS, ReadItem, ReadOptions, read_stream
 from .store import Batch, Store
 
 LOGGER = logging.getLogger(__name__)
