@@ -139,6 +139,32 @@ def start_server(path: Path, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("the server did not start")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of a process and its children so far (Linux; 0 elsewhere)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+        pids += [int(c) for c in children]
+    return total
+
+
+def load_average() -> str:
+    """The machine's load averages over 1, 5 and 15 minutes, and its cores."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return "unknown"
+    return f"{one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
+
+
 class Mix:
     """The requests the clients make, drawn at random."""
 
@@ -256,6 +282,11 @@ def main() -> None:
             started = time.perf_counter()
             httpx.get(f"{base}/api/dyads", params={"source": actors[0]}, timeout=300).raise_for_status()
             print(f"actor index built on first use: {time.perf_counter() - started:.1f} s")
+            started = time.perf_counter()
+            httpx.get(f"{base}/api/events", timeout=300).raise_for_status()
+            print(f"first page of events: {time.perf_counter() - started:.1f} s")
+            print(f"load average before: {load_average()}")
+            cpu = cpu_seconds(server.pid)
             mix = Mix(actors, args.seed)
             latencies: dict[str, list[float]] = defaultdict(list)
             errors: list[str] = []
@@ -270,10 +301,14 @@ def main() -> None:
             for thread in threads:
                 thread.join()
             seconds = time.perf_counter() - started
+            cpu = cpu_seconds(server.pid) - cpu
         finally:
             server.terminate()
             server.wait(timeout=30)
+        served = sum(len(v) for v in latencies.values())
         print(f"{args.clients} clients · {seconds:.1f} s · {len(errors)} errors")
+        print(f"server CPU: {cpu:.1f} s, {1000 * cpu / max(served, 1):.1f} ms a request")
+        print(f"load average after: {load_average()}")
         for error in errors[:5]:
             print("  " + error)
         met = report(latencies, seconds)

@@ -321,6 +321,11 @@ def test_errors_are_problem_details(client: TestClient) -> None:
     problem(client.get("/api/dyads", params={"source": "isr"}), 422)
     problem(client.delete("/api/events"), 405)
     assert client.get("/api/events?code=&since=&actor=").status_code == 200  # empty fields are absent
+    problem(client.get("/api/events", params={"until": "0"}), 422)  # a number is not a date
+    problem(client.get("/api/events", params={"bbox": "0,91,1,92"}), 422)
+    wrong_method = problem(client.request("OPTIONS", "/api/articles"), 405)
+    assert wrong_method["status"] == 405
+    assert client.request("OPTIONS", "/api/articles").headers["allow"] == "GET, POST"
 
 
 def test_large_bodies_are_refused(coded: Path, tmp_path: Path) -> None:
@@ -477,6 +482,10 @@ def test_invalid_corrections_are_refused(writable: tuple[TestClient, Path]) -> N
         422,
     )
     problem(server.post(url, json={"verdict": "maybe", "author": "a"}, headers=AUTH), 422)
+    problem(server.post(url, json={"verdict": "right", "author": " \x1f"}, headers=AUTH), 422)
+    problem(server.post(url, json={"verdict": "fixed", "date": 0, "author": "a"}, headers=AUTH), 422)
+    problem(server.post(url, content=b"\x89PNG", headers={**AUTH, "Content-Type": "application/json"}), 400)
+    problem(server.post("/api/articles", json=[], headers=AUTH), 422)
 
 
 def test_gold_export_is_read_by_the_evaluation(writable: tuple[TestClient, Path], tmp_path: Path) -> None:
@@ -546,3 +555,6 @@ def test_reads_answer_while_an_api_ingest_runs(writable: tuple[TestClient, Path]
     assert any(p["period"].startswith("2024-08") for p in iran)  # the actor index was rebuilt
     one = server.post("/api/articles", params={"wait": 60}, json={"text": posted[0]["text"]}, headers=AUTH)
     assert one.status_code == 200 and one.json()["summary"]["duplicate"] == 1
+    # The ids a job lists are of stored articles: each can be read at once.
+    for article_id in job["article_ids"] + one.json()["article_ids"]:
+        assert server.get(f"/api/articles/{article_id}").status_code == 200

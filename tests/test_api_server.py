@@ -7,6 +7,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -26,17 +27,17 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="module")
-def served(
-    pipeline: Pipeline, seed_path: Path, tmp_path_factory: pytest.TempPathFactory, eventwire_cmd: list[str]
-) -> Iterator[str]:
-    """The base URL of `eventwire serve` running over a coded store, with writes enabled by a token."""
-    db = build_store(tmp_path_factory.mktemp("served") / "served.duckdb", pipeline, seed_path, [])
+@contextmanager
+def serving(db: Path, command: list[str], token: str | None = TOKEN) -> Iterator[str]:
+    """`eventwire serve` over a store on a free loopback port (writes enabled by `token`), answering: its URL."""
     port = free_port()
-    env = {**os.environ, "EVENTWIRE_TOKEN": TOKEN, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("EVENTWIRE_DB", None)
+    env.pop("EVENTWIRE_TOKEN", None)
+    if token:
+        env["EVENTWIRE_TOKEN"] = token
     process = subprocess.Popen(
-        [*eventwire_cmd, "serve", "--db", str(db), "--port", str(port)],
+        [*command, "serve", "--db", str(db), "--port", str(port)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -59,6 +60,16 @@ def served(
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def served(
+    pipeline: Pipeline, seed_path: Path, tmp_path_factory: pytest.TempPathFactory, eventwire_cmd: list[str]
+) -> Iterator[str]:
+    """The base URL of `eventwire serve` running over a coded store, with writes enabled by a token."""
+    db = build_store(tmp_path_factory.mktemp("served") / "served.duckdb", pipeline, seed_path, [])
+    with serving(db, eventwire_cmd) as base:
+        yield base
 
 
 @pytest.mark.slow

@@ -7,10 +7,9 @@ opened read-only and every write endpoint answers 403.
 
 from __future__ import annotations
 
-import datetime as dt
+import gc
 import hmac
 import importlib
-import json
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -20,17 +19,19 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import duckdb
+import orjson
 from fastapi import Depends, FastAPI, Query
 from fastapi import Path as PathParam
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__, aggregates
 from ..pipeline import Pipeline
 from ..store import QuoteFilter, Store
-from . import corrections, downloads, queries, schemas
+from . import corrections, downloads, names, queries, schemas
 from .index import ActorIndex, Indexes
 from .jobs import Ingests, Submitted
 from .pages import Listing, batches, page
@@ -38,6 +39,7 @@ from .problems import MEDIA_TYPE, ApiError, BodyLimit, install
 
 LOGGER = logging.getLogger(__name__)
 
+QUERY_THREADS = 1
 # Requests carry filters and corrections; articles posted for ingest are the largest bodies.
 MAX_BODY = 10 * 1024 * 1024
 DEFAULT_PAGE = 50
@@ -47,6 +49,9 @@ EVENT_ID = r"^ev[0-9a-f]{16}$"
 ARTICLE_ID = r"^[0-9A-Za-z_-]{4,64}$"
 ACTOR_CODE = r"^[A-Z0-9+-]{1,24}$"
 COUNTRY = r"^[A-Za-z]{3}$"
+# Four decimal numbers; their ranges (and the order of the latitudes) are checked by `queries.BBox.parse`.
+BBOX_PATTERN = r"^-?[0-9]+(\.[0-9]+)?(,-?[0-9]+(\.[0-9]+)?){3}$"
+MAX_CURSOR = 2048
 
 
 @dataclass(slots=True)
@@ -86,7 +91,7 @@ class Server:
         key = (self.indexes.generation, machine, hide_wrong)
         found = self._relations.get(key)
         if found is None:
-            found = corrections.events_sql(cursor, machine, hide_wrong)
+            found = corrections.events_sql(cursor, machine, hide_wrong, row_key=True)
             current = {k: v for k, v in self._relations.items() if k[0] == key[0]}
             self._relations = {**current, key: found}
         return found
@@ -104,13 +109,18 @@ def create_app(
     `Authorization: Bearer <token>`. `pipeline` codes posted articles (the default one, loaded on first use)."""
     path = Path(db)
     store = Store(path, read_only=token is None)
+    # Requests run side by side, each on its own cursor: one thread per query serves many clients better than
+    # queries that split themselves over the cores other requests need (bench/api_load.py measures it).
+    store.con.execute(f"SET threads = {QUERY_THREADS}")
     server = Server(store, token or None)
     if server.writable:
         server.ingests = Ingests(path, _pipeline_factory(pipeline), server.indexes.bump)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        """Close the ingest worker and the database when the server stops."""
+        """Load the names before the first request, and close the ingest worker and the database when the
+        server stops."""
+        _settle()
         yield
         if server.ingests is not None:
             server.ingests.close()
@@ -128,6 +138,7 @@ def create_app(
     app.state.server = server
     install(app)
     _routes(app, server)
+    _document_empty_params(app)
     app.add_middleware(BodyLimit, max_bytes=max_body)
     app.add_middleware(NoSniff)
     app.add_middleware(DropEmptyParams)
@@ -140,6 +151,32 @@ def create_app(
         )
     _mount_webui(app)
     return app
+
+
+def _settle() -> None:
+    """Load what every event page reads (the dictionaries behind actor and code names, seconds of work a first
+    request would wait for), then exempt what is loaded from garbage collection: the dictionaries are millions of
+    objects that live as long as the process, and every full collection under load walked them all."""
+    names.warm()
+    gc.freeze()
+
+
+def _document_empty_params(app: FastAPI) -> None:
+    """Say in the OpenAPI document what `DropEmptyParams` does: an optional query parameter may be sent empty."""
+    make = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        """The framework's document, every optional query parameter allowing an empty value."""
+        if app.openapi_schema is None:
+            document = make()
+            for operations in document.get("paths", {}).values():
+                for operation in operations.values():
+                    for parameter in operation.get("parameters", []):
+                        if parameter.get("in") == "query" and not parameter.get("required"):
+                            parameter["allowEmptyValue"] = True
+        return app.openapi_schema or make()
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _pipeline_factory(pipeline: Pipeline | Callable[[], Pipeline] | None) -> Callable[[], Pipeline]:
@@ -202,8 +239,8 @@ class NoSniff:
 
 # Parameters shared by the endpoints -----------------------------------------------------------------------------
 
-Since = Annotated[dt.date | None, Query(description="on or after (YYYY-MM-DD)")]
-Until = Annotated[dt.date | None, Query(description="on or before (YYYY-MM-DD)")]
+Since = Annotated[schemas.IsoDate | None, Query(description="on or after (YYYY-MM-DD)")]
+Until = Annotated[schemas.IsoDate | None, Query(description="on or before (YYYY-MM-DD)")]
 Limit = Annotated[
     int | None,
     Query(
@@ -212,7 +249,7 @@ Limit = Annotated[
         description=f"items per page (default {DEFAULT_PAGE}); a download has every item unless given",
     ),
 ]
-Cursor = Annotated[str | None, Query(max_length=2048, description="next_cursor of the previous page")]
+Cursor = Annotated[str | None, Query(max_length=MAX_CURSOR, description="next_cursor of the previous page")]
 Format = Annotated[
     Literal["json", "csv", "parquet", "jsonl"],
     Query(description="json (a page), or a download of every item after the cursor: csv, parquet, jsonl"),
@@ -220,6 +257,14 @@ Format = Annotated[
 Machine = Annotated[bool, Query(description="the machine's coding: analysts' corrections not applied")]
 Interval = Annotated[Literal["day", "week", "month"], Query(description="length of a period")]
 CodeParam = Annotated[str | None, Query(max_length=64)]
+BBoxParam = Annotated[
+    str | None,
+    Query(
+        max_length=100,
+        pattern=BBOX_PATTERN,
+        description="minlon,minlat,maxlon,maxlat in degrees (minlon > maxlon crosses the antimeridian)",
+    ),
+]
 TextParam = Annotated[str | None, Query(max_length=500)]
 
 DOWNLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -238,8 +283,29 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS,
+    400: {"model": schemas.Problem, "description": "a body that is not JSON", "content": {MEDIA_TYPE: {}}},
     401: {"model": schemas.Problem, "description": "token missing or wrong", "content": {MEDIA_TYPE: {}}},
     403: {"model": schemas.Problem, "description": "writes are disabled", "content": {MEDIA_TYPE: {}}},
+}
+# What a write makes, for clients (and the stateful tests) to follow: the job, the articles, the corrected event.
+INGEST_LINKS = {
+    "job": {
+        "operationRef": "#/paths/~1api~1ingests~1{job_id}/get",
+        "parameters": {"job_id": "$response.body#/id"},
+        "description": "how the ingest goes",
+    },
+    "first_article": {
+        "operationRef": "#/paths/~1api~1articles~1{article_id}/get",
+        "parameters": {"article_id": "$response.body#/article_ids/0"},
+        "description": "the first article stored (once stored)",
+    },
+}
+CORRECTION_LINKS = {
+    "event": {
+        "operationRef": "#/paths/~1api~1events~1{event_id}/get",
+        "parameters": {"event_id": "$request.path.event_id"},
+        "description": "the event with its corrections",
+    },
 }
 _bearer = HTTPBearer(auto_error=False, description="the token the server was started with")
 
@@ -273,9 +339,10 @@ def _listing_response(
 
 def fast_json(body: dict[str, Any]) -> Response:
     """A JSON response written directly: pages are built to their documented models (the schema tests check
-    that), and validating each again would cost more than the query under load."""
+    that), and validating each again would cost more than the query under load. Times go through
+    `json_default` (UTC, as the downloads write them); dates are ISO 8601 either way."""
     return Response(
-        json.dumps(body, default=downloads.json_default, ensure_ascii=False, separators=(",", ":")),
+        orjson.dumps(body, default=downloads.json_default, option=orjson.OPT_PASSTHROUGH_DATETIME),
         media_type="application/json",
     )
 
@@ -364,7 +431,7 @@ def _read_routes(app: FastAPI, server: Server) -> None:
         ] = None,
         min_confidence: Annotated[float | None, Query(ge=0, le=1)] = None,
         min_mentions: Annotated[int | None, Query(ge=1)] = None,
-        bbox: Annotated[str | None, Query(max_length=100, description="minlon,minlat,maxlon,maxlat")] = None,
+        bbox: BBoxParam = None,
         article: Annotated[str | None, Query(max_length=64, description="events an article reports")] = None,
         corrected: Annotated[bool | None, Query(description="only events analysts reviewed, or not")] = None,
         include_wrong: Annotated[bool, Query(description="also events analysts marked wrong")] = False,
@@ -532,7 +599,7 @@ def _read_routes(app: FastAPI, server: Server) -> None:
         q: Annotated[str | None, Query(max_length=200, description="words of the name")] = None,
         country: Annotated[str | None, Query(pattern=COUNTRY)] = None,
         role: Annotated[Literal["event", "mentioned", "actor"] | None, Query()] = None,
-        bbox: Annotated[str | None, Query(max_length=100, description="minlon,minlat,maxlon,maxlat")] = None,
+        bbox: BBoxParam = None,
         since: Since = None,
         until: Until = None,
         limit: Limit = None,
@@ -730,7 +797,7 @@ def _write_routes(app: FastAPI, server: Server) -> None:
         "/api/events/{event_id}/corrections",
         status_code=201,
         response_model=schemas.CorrectionOut,
-        responses=WRITE_ERRORS,
+        responses={201: {"description": "stored", "links": CORRECTION_LINKS}, **WRITE_ERRORS},
         dependencies=[Depends(require_token)],
         tags=["corrections"],
     )
@@ -739,13 +806,14 @@ def _write_routes(app: FastAPI, server: Server) -> None:
     ) -> JSONResponse:
         """Say an event is right or wrong, or fix its CAMEO code, actors or date; the latest correction is in
         force in every query and export."""
+        fix = body if isinstance(body, schemas.Fix) else None
         correction = corrections.Correction(
             verdict=body.verdict,
             author=body.author,
-            code=body.code,
-            source=body.source,
-            target=body.target,
-            date=body.date,
+            code=fix.code if fix else None,
+            source=fix.source if fix else None,
+            target=fix.target if fix else None,
+            date=fix.date if fix else None,
             note=body.note,
         )
         with server.cursor() as cur:
@@ -762,12 +830,16 @@ def _write_routes(app: FastAPI, server: Server) -> None:
         "/api/articles",
         status_code=202,
         response_model=schemas.IngestJob,
-        responses={200: {"model": schemas.IngestJob, "description": "done (with wait=true)"}, **WRITE_ERRORS},
+        responses={
+            200: {"model": schemas.IngestJob, "description": "done (with wait)", "links": INGEST_LINKS},
+            202: {"description": "queued or running", "links": {"job": INGEST_LINKS["job"]}},
+            **WRITE_ERRORS,
+        },
         dependencies=[Depends(require_token)],
         tags=["articles"],
     )
     def post_articles(
-        body: schemas.ArticleIn | list[schemas.ArticleIn],
+        body: schemas.ArticleIn | Annotated[list[schemas.ArticleIn], Field(min_length=1)],
         wait: Annotated[
             float,
             Query(ge=0, le=600, description="seconds to wait for the ingest to finish (0: return at once)"),
@@ -776,8 +848,6 @@ def _write_routes(app: FastAPI, server: Server) -> None:
         """Ingest one article or a list: the server parses and stores them in the background, one transaction per
         batch, while it goes on answering; the job's page says how it went."""
         items = body if isinstance(body, list) else [body]
-        if not items:
-            raise ApiError(422, "no articles: post an object or a non-empty list")
         assert server.ingests is not None  # writes need a token, and a token makes the queue
         job = server.ingests.submit([Submitted(a.text, a.title, a.url, a.date, a.id) for a in items])
         if wait:

@@ -29,6 +29,8 @@ VERDICTS: tuple[Verdict, ...] = ("right", "wrong", "fixed")
 # An actor code as the dictionaries write them: a country or actor type and role parts (ISRGOV, IGOUNO, +++).
 ACTOR_CODE = re.compile(r"[A-Z0-9+-]{3,24}")
 MAX_AUTHOR = 100
+# The column `events_sql(row_key=True)` adds: the event's row number in the events table.
+ROW_KEY = "event_row"
 MAX_NOTE = 5_000
 
 # The latest correction of each event: the one in force.
@@ -118,7 +120,9 @@ def _any(con: duckdb.DuckDBPyConnection) -> bool:
     return con.execute("SELECT 1 FROM corrections LIMIT 1").fetchone() is not None
 
 
-def events_sql(con: duckdb.DuckDBPyConnection, machine: bool = False, hide_wrong: bool = True) -> str:
+def events_sql(
+    con: duckdb.DuckDBPyConnection, machine: bool = False, hide_wrong: bool = True, row_key: bool = False
+) -> str:
     """The events as a parenthesised relation to alias (`FROM {events_sql(con)} e`), with the events table's
     columns followed by `corrected`, `verdict`, `correction_id` and the machine's `machine_code`,
     `machine_source`, `machine_target` and `machine_date`.
@@ -126,10 +130,12 @@ def events_sql(con: duckdb.DuckDBPyConnection, machine: bool = False, hide_wrong
     By default corrections are applied: a fixed event has its corrected values, one marked wrong is left out
     (`hide_wrong=False` keeps it, flagged). With `machine`, every value is the machine's and no event is left out;
     `corrected` and `verdict` still say what analysts found. Without corrections this is the events table itself,
-    so that queries cost what they did.
+    so that queries cost what they did. With `row_key`, `event_row` follows: the event's row in the events table,
+    for reading a page's rows whole once they are chosen (`pages.Late`).
     """
+    extra = f", e.rowid AS {ROW_KEY}" if row_key else ""
     if not _any(con):
-        return f"(SELECT e.*, {_UNREVIEWED} FROM events e)"
+        return f"(SELECT e.*, {_UNREVIEWED}{extra} FROM events e)"
     columns = [
         r[0]
         for r in con.execute(
@@ -139,7 +145,10 @@ def events_sql(con: duckdb.DuckDBPyConnection, machine: bool = False, hide_wrong
     ]
     values = ", ".join(f"e.{c}" if machine else f"{_OVERRIDES.get(c, f'e.{c}')} AS {c}" for c in columns)
     where = "c.verdict IS DISTINCT FROM 'wrong'" if hide_wrong and not machine else "TRUE"
-    return f"(SELECT {values}, {_REVIEWED} FROM events e LEFT JOIN {_LATEST} c ON c.event_id = e.id WHERE {where})"
+    return (
+        f"(SELECT {values}, {_REVIEWED}{extra} FROM events e LEFT JOIN {_LATEST} c ON c.event_id = e.id "
+        f"WHERE {where})"
+    )
 
 
 def add(

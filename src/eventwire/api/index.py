@@ -22,10 +22,13 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import ontology
 from . import corrections
 
+# The day of a row without a date: below every real one, so that no date range holds it.
+NO_DAY = np.iinfo(np.int32).min
 _MEMBERS_SQL = """
 SELECT actor, hash(id) AS eid, event_date AS day, goldstein, quad_class
 FROM (SELECT e.id, e.event_date, e.goldstein, e.quad_class,
@@ -63,24 +66,71 @@ ORDER BY src, tgt, day
 
 
 @dataclass(frozen=True, slots=True)
+class Columns:
+    """The numbers a series adds up, as NumPy arrays beside the Arrow table: day (days since 1970, `NO_DAY` for
+    none), event (a dense number, 0 to `events` - 1, so that counting each event once needs no sort), Goldstein
+    score (NaN for none) and QuadClass (0 for none)."""
+
+    day: np.ndarray
+    event: np.ndarray
+    goldstein: np.ndarray
+    quad: np.ndarray
+    events: int
+
+    @classmethod
+    def of(cls, table: pa.Table) -> Columns:
+        """The columns of an index table, converted once."""
+        day = pc.fill_null(table.column("day").cast(pa.int32()), NO_DAY)
+        quad = pc.fill_null(table.column("quad_class").cast(pa.int8()), 0)
+        goldstein = pc.fill_null(table.column("goldstein").cast(pa.float64()), float("nan"))
+        _, event = np.unique(table.column("eid").to_numpy(), return_inverse=True)
+        return cls(
+            day.to_numpy(),
+            event.astype(np.int32),
+            goldstein.to_numpy(),
+            quad.to_numpy(),
+            int(event.max()) + 1 if len(event) else 0,
+        )
+
+    def take(self, rows: slice | np.ndarray) -> Columns:
+        """The columns of some rows (a slice is a view)."""
+        return Columns(self.day[rows], self.event[rows], self.goldstein[rows], self.quad[rows], self.events)
+
+    def once(self) -> Columns:
+        """One row of each event (a prefix may cover several of an event's actors): the last row written for an
+        event's number is the one kept, found in linear time."""
+        rows = np.arange(len(self.event), dtype=np.int32)
+        # Only the slots of present events are written and read: the rest may stay uninitialised.
+        last = np.empty(self.events, dtype=np.int32)
+        last[self.event] = rows
+        return self.take(last[self.event] == rows)
+
+
+@dataclass(frozen=True, slots=True)
 class Sorted:
     """An Arrow table sorted by its first column, with that column's values for binary search."""
 
     table: pa.Table
     keys: np.ndarray
+    columns: Columns
 
     @classmethod
     def of(cls, table: pa.Table) -> Sorted:
         """Index a table sorted by its first column."""
-        return cls(table, np.asarray(table.column(0).to_pylist(), dtype=object))
+        return cls(table, np.asarray(table.column(0).to_pylist(), dtype=object), Columns.of(table))
 
-    def prefixed(self, prefix: str) -> pa.Table:
-        """The rows whose first column starts with `prefix` (every row for ''): one zero-copy slice."""
+    def bounds(self, prefix: str) -> tuple[int, int]:
+        """The first row whose first column starts with `prefix`, and the row after the last (all for '')."""
         if not prefix:
-            return self.table
+            return 0, self.table.num_rows
         lo = int(np.searchsorted(self.keys, prefix, side="left"))
         # Every string that starts with the prefix sorts before the prefix followed by the highest character.
         hi = int(np.searchsorted(self.keys, prefix + "\U0010ffff", side="left"))
+        return lo, hi
+
+    def prefixed(self, prefix: str) -> pa.Table:
+        """The rows whose first column starts with `prefix` (every row for ''): one zero-copy slice."""
+        lo, hi = self.bounds(prefix)
         return self.table.slice(lo, hi - lo)
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..ingest import DEFAULT_BATCH, IngestSummary, finish_batch, outcomes, prepare_batch, sort_new
-from ..model import Document, Source
+from ..model import Document, Failure, Source
 from ..pipeline import Pipeline
 from ..readers import normalise_newlines
 from ..store import Batch, Store
@@ -171,10 +171,13 @@ class Ingests:
             while chunk := list(islice(items, DEFAULT_BATCH)):
                 batch = Batch([], [], [])
                 prepared = prepare_batch(chunk, pipeline, batch, summary)
-                job.article_ids += [a.id for a in prepared]
                 fresh, copies = sort_new(prepared, store.known_ids([a.id for a in prepared]), batch, summary)
-                finish_batch(batch, summary, fresh, outcomes(pipeline.annotate(fresh)), copies)
+                results = outcomes(pipeline.annotate(fresh))
+                finish_batch(batch, summary, fresh, results, copies)
                 store.write(batch)
                 self._on_write()
+                # Listed once stored, so that a client can read each at once; failures are in the summary.
+                failed = {a.id for a, r in zip(fresh, results, strict=True) if isinstance(r, Failure)}
+                job.article_ids += [a.id for a in prepared if a.id not in failed]
         summary.seconds = (dt.datetime.now(dt.UTC) - started).total_seconds()
         return summary

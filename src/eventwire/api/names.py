@@ -88,6 +88,13 @@ def actor_name(code: str) -> str | None:
     return " ".join([head, *parts])
 
 
+def warm() -> None:
+    """Load the names now (they take seconds to read), rather than on the first request that shows one."""
+    _organisations()
+    _countries()
+    ontology.cameo_codes()
+
+
 def actor_names(codes: list[str] | None) -> list[str | None]:
     """Labels of a list of actor codes, in order."""
     return [actor_name(c) for c in codes or []]

@@ -41,14 +41,26 @@ class Key:
 
 
 @dataclass(frozen=True, slots=True)
+class Late:
+    """A page read in two steps: its rows found on narrow columns (filters, order keys and a row key), then read
+    whole by row key. A page of wide rows (lists of actors) among a million then decodes only the rows it shows."""
+
+    keys_sql: str
+    rows_sql: str
+    row_key: str
+
+
+@dataclass(frozen=True, slots=True)
 class Listing:
-    """A result in a total order: its query (without ORDER BY and LIMIT), parameters, order keys and shaping."""
+    """A result in a total order: its query (without ORDER BY and LIMIT), parameters, order keys and shaping;
+    `late`, the same rows as a narrow query (with the parameters) and an unfiltered wide one, for pages."""
 
     name: str
     sql: str
     params: list[Any]
     keys: tuple[Key, ...]
     shape: Shape
+    late: Late | None = None
 
     @property
     def signature(self) -> str:
@@ -58,25 +70,38 @@ class Listing:
 
     def ordered(self, after: list[Any] | None = None, limit: int | None = None) -> tuple[str, list[Any]]:
         """The query in order, from the row after the keys `after`, at most `limit` rows."""
-        order = ", ".join(f"q.{k.column} {'DESC' if k.descending else 'ASC'} NULLS LAST" for k in self.keys)
-        where, params = ("TRUE", []) if after is None else _after(self.keys, after)
-        sql = f"SELECT * FROM ({self.sql}) q WHERE {where} ORDER BY {order}"
+        where, params = ("TRUE", []) if after is None else _after(self.keys, after, "q")
+        if self.late is not None and limit is not None:
+            late = self.late
+            chosen = (
+                f"SELECT q.{late.row_key} FROM ({late.keys_sql}) q WHERE {where} ORDER BY {self._order('q')} "
+                "LIMIT ?"
+            )
+            sql = f"SELECT * FROM ({late.rows_sql}) w WHERE w.{late.row_key} IN ({chosen}) ORDER BY {self._order('w')}"
+            return sql, [*self.params, *params, limit]
+        sql = f"SELECT * FROM ({self.sql}) q WHERE {where} ORDER BY {self._order('q')}"
         if limit is not None:
             sql += " LIMIT ?"
             params = [*params, limit]
         return sql, [*self.params, *params]
 
+    def _order(self, alias: str) -> str:
+        """The ORDER BY list of the keys, on a relation's alias."""
+        return ", ".join(
+            f"{alias}.{k.column} {'DESC' if k.descending else 'ASC'} NULLS LAST" for k in self.keys
+        )
 
-def _after(keys: tuple[Key, ...], values: list[Any]) -> tuple[str, list[Any]]:
+
+def _after(keys: tuple[Key, ...], values: list[Any], alias: str) -> tuple[str, list[Any]]:
     """The condition that selects the rows after the key values in the order of `keys` (NULLs last)."""
     key, value = keys[0], values[0]
-    column = f"q.{key.column}"
+    column = f"{alias}.{key.column}"
     beyond = "<" if key.descending else ">"
     if len(keys) == 1:
         if value is None:
             return "FALSE", []
         return f"({column} {beyond} ? OR {column} IS NULL)", [value]
-    rest, params = _after(keys[1:], values[1:])
+    rest, params = _after(keys[1:], values[1:], alias)
     if value is None:
         return f"({column} IS NULL AND {rest})", params
     return f"({column} {beyond} ? OR {column} IS NULL OR ({column} = ? AND {rest}))", [value, value, *params]

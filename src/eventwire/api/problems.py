@@ -16,6 +16,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
+from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import UsageError
@@ -65,7 +66,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         """The framework's errors: unknown paths, wrong methods."""
-        return problem(exc.status_code, str(exc.detail), request.url.path, getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            # The framework names the methods of the first route of the path only (GET of /api/articles).
+            headers = {**(headers or {}), "Allow": allowed_methods(request)}
+        return problem(exc.status_code, str(exc.detail), request.url.path, headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -92,6 +97,15 @@ def install(app: FastAPI) -> None:
         """Anything else: logged, and answered without details."""
         LOGGER.exception("error answering %s %s", request.method, request.url.path)
         return problem(500, "the server failed to answer; its log says why", request.url.path)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route of the request's path answers."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.methods and route.matches(request.scope)[0] != Match.NONE:
+            methods |= route.methods
+    return ", ".join(sorted(methods))
 
 
 class BodyLimit:

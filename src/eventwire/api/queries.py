@@ -19,9 +19,10 @@ import pyarrow as pa
 from .. import aggregates
 from ..errors import UsageError
 from ..store import MODES, QuoteFilter
-from . import corrections, names
+from . import corrections, names, series
+from .corrections import ROW_KEY
 from .index import ActorIndex, registered
-from .pages import Key, Listing, dicts
+from .pages import Key, Late, Listing, dicts
 
 Interval = Literal["day", "week", "month"]
 INTERVALS: tuple[Interval, ...] = ("day", "week", "month")
@@ -232,22 +233,30 @@ _EVENT_COLUMNS = (
 
 def events(con: duckdb.DuckDBPyConnection, query: EventQuery, relation: str | None = None) -> Listing:
     """The events a query selects, in its order (ties broken by id); `relation` is `corrections.events_sql` for
-    the query's coding, when the caller keeps it."""
+    the query's coding with its row key, when the caller keeps it."""
     if query.sort not in EVENT_SORTS:
         raise UsageError(f"unknown sort {query.sort!r}; one of {', '.join(EVENT_SORTS)}")
     if query.order not in ("asc", "desc"):
         raise UsageError(f"unknown order {query.order!r}; one of asc, desc")
     where = query.where(con)
     relation = relation or corrections.events_sql(
-        con, machine=query.machine, hide_wrong=not query.include_wrong
+        con, machine=query.machine, hide_wrong=not query.include_wrong, row_key=True
     )
     descending = query.order == "desc"
+    column = EVENT_SORTS[query.sort]
+    # A page finds its rows on the filters and keys alone, then reads those whole (docs/api.md, Load).
+    late = Late(
+        f"SELECT e.{ROW_KEY}, e.{column}, e.id FROM {relation} e WHERE {where.sql}",
+        f"SELECT {_EVENT_COLUMNS}, e.{ROW_KEY} FROM {relation} e",
+        ROW_KEY,
+    )
     return Listing(
         "events",
         f"SELECT {_EVENT_COLUMNS} FROM {relation} e WHERE {where.sql}",
         where.params,
-        (Key(EVENT_SORTS[query.sort], descending), Key("id", descending)),
+        (Key(column, descending), Key("id", descending)),
         _event_items,
+        late,
     )
 
 
@@ -735,33 +744,6 @@ def actors(con: duckdb.DuckDBPyConnection, index: ActorIndex, q: str | None) -> 
     )
 
 
-_SERIES = """
-SELECT CAST(date_trunc('{interval}', day) AS DATE) AS period, count(*) AS count,
-       sum(goldstein) AS goldstein_sum, avg(goldstein) AS goldstein_mean,
-       count(*) FILTER (WHERE quad_class = 1) AS quad1, count(*) FILTER (WHERE quad_class = 2) AS quad2,
-       count(*) FILTER (WHERE quad_class = 3) AS quad3, count(*) FILTER (WHERE quad_class = 4) AS quad4
-FROM (SELECT DISTINCT eid, day, goldstein, quad_class FROM {table} WHERE {where})
-GROUP BY 1 ORDER BY 1
-"""
-
-
-def _dates(w: Where, since: dt.date | None, until: dt.date | None) -> None:
-    """Require days in the range, and a day at all (an event without a date belongs to no period)."""
-    w.add("day IS NOT NULL")
-    if since:
-        w.add("day >= ?", since)
-    if until:
-        w.add("day <= ?", until)
-
-
-def _series(con: duckdb.DuckDBPyConnection, table: Any, interval: str, w: Where) -> list[dict[str, Any]]:
-    """Counts, Goldstein sum and mean and QuadClass counts per period over the rows of an index slice."""
-    if interval not in INTERVALS:
-        raise UsageError(f"unknown interval {interval!r}; one of {', '.join(INTERVALS)}")
-    with registered(con, "_ew_series_rows", table) as name:
-        return dicts(con.execute(_SERIES.format(interval=interval, table=name, where=w.sql), w.params))
-
-
 def timeline(
     con: duckdb.DuckDBPyConnection,
     index: ActorIndex,
@@ -771,9 +753,8 @@ def timeline(
     until: dt.date | None = None,
 ) -> list[dict[str, Any]]:
     """The events an actor (a code or its prefix) takes part in, on either side, per period."""
-    w = Where()
-    _dates(w, since, until)
-    return _series(con, index.members.prefixed(check_code(code, "actor")), interval, w)
+    rows = series.select(index.members, check_code(code, "actor"), None, since, until)
+    return series.per_period(rows, interval)
 
 
 def dyad(
@@ -787,12 +768,9 @@ def dyad(
 ) -> list[dict[str, Any]]:
     """The events from a source to a target (codes or prefixes; symmetric acts either way) per period; a side not
     given is any actor."""
-    w = Where()
-    _dates(w, since, until)
-    if target:
-        w.add("starts_with(tgt, ?)", check_code(target, "target"))
-    rows = index.pairs.prefixed(check_code(source, "source")) if source else index.pairs.table
-    return _series(con, rows, interval, w)
+    source = check_code(source, "source") if source else ""
+    target = check_code(target, "target") if target else None
+    return series.per_period(series.select(index.pairs, source, target, since, until), interval)
 
 
 def network(

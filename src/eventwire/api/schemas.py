@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from .. import ontology
 from .corrections import MAX_AUTHOR, MAX_NOTE
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    """A date given as text must be written YYYY-MM-DD (a number is not a date here, as it would be a timestamp
+    to Pydantic)."""
+    if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError("a date is written YYYY-MM-DD")
+
+
+# A date in a request: text as the OpenAPI document says (format date), never a number.
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 class Problem(BaseModel):
@@ -171,18 +188,80 @@ class EventDetail(BaseModel):
     corrections: list[CorrectionOut]
 
 
-class CorrectionIn(BaseModel):
-    """An analyst's verdict on an event: right, wrong, or fixed with the values that replace the machine's."""
+def _code_forms() -> list[str]:
+    """The CAMEO codes a correction may give: each code, and the form without its leading zero that
+    `ontology.normalise_code` restores (`42` for `042`)."""
+    forms: set[str] = set()
+    for code in ontology.cameo_codes():
+        forms.add(code)
+        with contextlib.suppress(ValueError):
+            if ontology.normalise_code(code[1:]) == code:
+                forms.add(code[1:])
+    return sorted(forms)
+
+
+# An actor code as a correction may write it (capitalised when stored); a name needs a character other than spaces
+# (the control characters Python strips as spaces included).
+ActorCodeIn = Annotated[str, Field(pattern=r"^[A-Za-z0-9+-]{3,24}$")]
+CODE_FORMS = frozenset(_code_forms())
+
+
+def _cameo(code: str) -> str:
+    """A code a correction may give, or the reason it may not."""
+    if code not in CODE_FORMS:
+        raise ValueError(f"not a CAMEO event code: {code!r}")
+    return code
+
+
+# Validated against the codes, which the schema lists (an enum of a few hundred).
+CodeIn = Annotated[str, AfterValidator(_cameo), Field(json_schema_extra={"enum": sorted(CODE_FORMS)})]
+Author = Annotated[str, Field(min_length=1, max_length=MAX_AUTHOR, pattern=r"[^\s\x1c-\x1f]")]
+Note = Annotated[str | None, Field(max_length=MAX_NOTE)]
+
+
+class Verdict(BaseModel):
+    """An analyst's verdict that an event is right or wrong, as the machine coded it."""
 
     model_config = ConfigDict(extra="forbid")
 
-    verdict: Literal["right", "wrong", "fixed"]
-    code: str | None = Field(None, max_length=8, description="CAMEO code (fixed only)")
-    source: list[str] | None = Field(None, max_length=32, description="source actor codes (fixed only)")
-    target: list[str] | None = Field(None, max_length=32, description="target actor codes (fixed only)")
-    date: dt.date | None = Field(None, description="event date (fixed only)")
-    author: str = Field(min_length=1, max_length=MAX_AUTHOR)
-    note: str | None = Field(None, max_length=MAX_NOTE)
+    verdict: Literal["right", "wrong"]
+    author: Author
+    note: Note = None
+
+
+# A fix gives at least one value; the schema says so, and the model checks it.
+_ONE_FIX = ("code", "source", "target", "date")
+
+
+class Fix(BaseModel):
+    """An analyst's fix of an event: the values that replace the machine's, at least one of them."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                {"required": [name], "properties": {name: {"not": {"type": "null"}}}} for name in _ONE_FIX
+            ]
+        },
+    )
+
+    verdict: Literal["fixed"]
+    code: CodeIn | None = Field(None, description="CAMEO code")
+    source: list[ActorCodeIn] | None = Field(None, max_length=32, description="source actor codes")
+    target: list[ActorCodeIn] | None = Field(None, max_length=32, description="target actor codes")
+    date: IsoDate | None = Field(None, description="event date")
+    author: Author
+    note: Note = None
+
+    @model_validator(mode="after")
+    def _fixes_something(self) -> Fix:
+        """Refuse a fix without a value (it would say nothing)."""
+        if all(getattr(self, name) is None for name in _ONE_FIX):
+            raise ValueError("a fix gives at least one of code, source, target, date")
+        return self
+
+
+CorrectionIn = Annotated[Verdict | Fix, Field(discriminator="verdict")]
 
 
 class ArticleItem(BaseModel):
@@ -464,7 +543,7 @@ class ArticleIn(BaseModel):
     text: str = Field(min_length=1)
     title: str | None = None
     url: str | None = None
-    date: dt.date | None = None
+    date: IsoDate | None = None
     id: str | None = Field(None, description="the article's id in your own collection (kept as external_id)")
 
 
@@ -493,7 +572,9 @@ class IngestJob(BaseModel):
     submitted: dt.datetime
     finished: dt.datetime | None
     documents: int
-    article_ids: list[str] = Field(description="ids of the articles read so far, in the order posted")
+    article_ids: list[str] = Field(
+        description="ids of the articles stored so far (new or known), in the order posted"
+    )
     summary: IngestSummaryOut | None
     error: str | None
 
