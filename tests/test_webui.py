@@ -522,7 +522,50 @@ def test_a_correction_needs_the_token_and_then_shows(tab: Tab, server: Server) -
     assert (
         "fixed" in tab.page.locator(f"#events-table tr[data-id='{event['id']}'] .badge.verdict").inner_text()
     )
+
+    # A second fix sends only the target it changes: the code fixed before stays in force.
+    tab.goto(f"/events/{event['id']}")
+    tab.page.check("#verdict-fixed")
+    tab.page.fill("form.correction-form input[name=target]", "USAGOV")
+    tab.page.click("form.correction-form button[type=submit]")
+    tab.page.locator("ol.corrections li:nth-child(2)").wait_for()
+    both = _api(server, f"/api/events/{event['id']}")["event"]
+    assert (both["code"], both["target"], both["source"]) == (code, ["USAGOV"], event["source"])
+
+    # Reset: back to the machine's coding, the event no longer counted as reviewed.
+    tab.page.check("#verdict-reset")
+    tab.page.click("form.correction-form button[type=submit]")
+    tab.page.locator("ol.corrections li:nth-child(3)").wait_for()
+    machine = _api(server, f"/api/events/{event['id']}")["event"]
+    assert (
+        not machine["corrected"] and machine["code"] == event["code"] and machine["target"] == event["target"]
+    )
+    assert tab.page.locator("#event-title .badge.verdict").count() == 0
+    assert tab.page.locator("#verdict-reset").count() == 0  # nothing left to undo
     _clean(tab, expected=("401", "403"))
+
+
+def test_links_never_leave_the_site_through_a_backslash(tab: Tab) -> None:
+    """A same-site path is a link as it is; "/\\host", which browsers read as "//host", is not a path."""
+    tab.goto("/")
+    hrefs = tab.page.evaluate(
+        """async () => {
+            const { safeHref } = await import("/static/js/dom.js");
+            return ["/events/x", "/\\\\evil.example/x", "/\\\\\\\\evil.example", "javascript:alert(1)"].map(safeHref);
+        }"""
+    )
+    assert hrefs == ["/events/x", "#", "#", "#"]
+    _clean(tab)
+
+
+def test_a_malformed_mention_in_the_address_still_shows_the_article(tab: Tab, server: Server) -> None:
+    """An address whose #mention- part does not decode (a stray %E0) opens the article without an error."""
+    article_id = _article_id(server, "Netanyahu interrupted")
+    tab.goto(f"/articles/{article_id}#mention-%E0")
+    tab.page.locator("article.article-text").wait_for()
+    assert tab.page.locator("#notices .notice.error").count() == 0
+    assert tab.page.locator("article .hl-trigger.focused").count() == 0
+    _clean(tab)
 
 
 def test_text_from_articles_is_never_markup(tab: Tab, server: Server) -> None:

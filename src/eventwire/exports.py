@@ -27,8 +27,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from . import ontology
-from .api import corrections
+from . import corrections, ontology
 from .errors import UsageError
 from .store import EventFilter
 
@@ -145,7 +144,7 @@ class ExportFilter:
     code: str | None = None
     # The machine's coding as stored, without analysts' corrections (events marked wrong included).
     machine: bool = False
-    # What events are read from: `export` sets the relation with corrections applied (api/corrections.py).
+    # What events are read from: `export` sets the relation with corrections applied (corrections.py).
     relation: str = "events"
 
     def sql(self) -> tuple[str, list[Any]]:

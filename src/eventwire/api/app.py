@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import hmac
 import importlib
+import itertools
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import anyio
 import duckdb
 import orjson
 from fastapi import Depends, FastAPI, Query
@@ -28,10 +30,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .. import __version__, aggregates
+from .. import __version__, aggregates, corrections
 from ..pipeline import Pipeline
 from ..store import QuoteFilter, Store
-from . import corrections, downloads, names, queries, schemas
+from . import downloads, names, queries, schemas
 from .index import ActorIndex, Indexes
 from .jobs import Ingests, Submitted
 from .pages import Listing, batches, page
@@ -64,21 +66,39 @@ class Server:
     ingests: Ingests | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _relations: dict[tuple[int, bool, bool], str] = field(default_factory=dict)
+    _open: int = 0
 
     @property
     def writable(self) -> bool:
         """Whether writes are enabled (a token is configured)."""
         return self.token is not None
 
+    @property
+    def open_cursors(self) -> int:
+        """How many cursors requests hold now (each is closed when its request or download ends)."""
+        with self._lock:
+            return self._open
+
+    def open_cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor of the server's connection, to give back with `close_cursor`."""
+        with self._lock:
+            self._open += 1
+            return self.store.con.cursor()
+
+    def close_cursor(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        """Close a cursor of `open_cursor` (and the result it may still be reading)."""
+        cursor.close()
+        with self._lock:
+            self._open -= 1
+
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor of the server's connection for one request, closed after it."""
-        with self._lock:
-            cursor = self.store.con.cursor()
+        cursor = self.open_cursor()
         try:
             yield cursor
         finally:
-            cursor.close()
+            self.close_cursor(cursor)
 
     def index(self, cursor: duckdb.DuckDBPyConnection, machine: bool = False) -> ActorIndex:
         """The actor index of the current events."""
@@ -118,8 +138,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        """Load the names before the first request, and close the ingest worker and the database when the
-        server stops."""
+        """Load the names before the first request; when the server stops, let the running ingest finish,
+        cancel the queued ones, then close the database (nothing writes to it any more)."""
         _settle()
         yield
         if server.ingests is not None:
@@ -324,17 +344,17 @@ def _listing_response(
         with server.cursor() as cur:
             found = page(cur, make(cur), cursor, limit or DEFAULT_PAGE)
         return fast_json({**(extra or {}), "items": found.items, "next_cursor": found.next_cursor})
-    with server.cursor() as cur:
-        # Check the request (filters, cursor) before the response starts: an error is still a problem document.
-        listing = make(cur)
-        next(iter(batches(cur, listing, cursor, 0)), None)
-
-    def chunks() -> Iterator[bytes]:
-        """The download, read on a cursor of its own for as long as the response streams."""
-        with server.cursor() as cur:
-            yield from downloads.stream(batches(cur, make(cur), cursor, limit), fmt)  # type: ignore[arg-type]
-
-    return _download(chunks(), fmt, name)
+    cur = server.open_cursor()
+    try:
+        # The first batch is read before the response starts: an error in the request (filters, cursor) is still
+        # a problem document.
+        rows = batches(cur, make(cur), cursor, limit)
+        first = next(rows, [])
+    except BaseException:
+        server.close_cursor(cur)
+        raise
+    body = downloads.stream(itertools.chain([first], rows), fmt)  # type: ignore[arg-type]
+    return _download(body, fmt, name, lambda: server.close_cursor(cur))
 
 
 def fast_json(body: dict[str, Any]) -> Response:
@@ -347,14 +367,48 @@ def fast_json(body: dict[str, Any]) -> Response:
     )
 
 
-def _download(body: Iterator[bytes], fmt: str, name: str) -> StreamingResponse:
-    """A streamed file of a format, named for saving."""
+def _download(
+    body: Iterator[bytes], fmt: str, name: str, release: Callable[[], None] = lambda: None
+) -> StreamingResponse:
+    """A streamed file of a format, named for saving; `release` frees what the body reads from once it ends."""
     filename = f"{name}.{downloads.EXTENSIONS[fmt]}"
-    return StreamingResponse(
+    return ClosingStream(
         body,
+        release,
         media_type=downloads.MEDIA_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+class ClosingStream(StreamingResponse):
+    """A streamed response that closes its body and releases what the body reads from when it ends in any way:
+    sent whole, failed, or cut short by a client that went away (which would otherwise leave the body suspended,
+    its database cursor open, until the garbage collector found it)."""
+
+    def __init__(self, body: Iterator[bytes], release: Callable[[], None], **kwargs: Any) -> None:
+        """Stream `body`; call `release` after it."""
+        super().__init__(body, **kwargs)
+        self._body = body
+        self._release = release
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Send the response, then close the body and release, even when the sending was cancelled."""
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # Shielded: a cancelled request must still give its cursor back. The worker thread that read the last
+            # chunk has returned by now (the thread pool finishes a call before a cancellation takes effect).
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(self._close)
+
+    def _close(self) -> None:
+        """Close the body's generators, then release."""
+        try:
+            close = getattr(self._body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self._release()
 
 
 def _series_response(rows: list[dict[str, Any]], fmt: str, name: str) -> Any:
@@ -362,6 +416,16 @@ def _series_response(rows: list[dict[str, Any]], fmt: str, name: str) -> Any:
     if fmt == "json":
         return fast_json({"series": rows})
     return _download(downloads.stream([rows], fmt), fmt, name)  # type: ignore[arg-type]
+
+
+# The tables whose rows `/api/health` counts (besides corrections, when the store has them).
+COUNTED = ("articles", "event_mentions", "events", "actors", "quotes", "places", "errors")
+
+
+def _count(cur: duckdb.DuckDBPyConnection, table: str) -> int:
+    """The rows of a table (one of `COUNTED`, or corrections)."""
+    row = cur.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return int(row[0]) if row else 0
 
 
 def _routes(app: FastAPI, server: Server) -> None:
@@ -378,13 +442,9 @@ def _read_routes(app: FastAPI, server: Server) -> None:
     def health() -> dict[str, Any]:
         """The server is up: the store's schema version and row counts, and whether writes are enabled."""
         with server.cursor() as cur:
-            counts = {}
-            for table in ("articles", "event_mentions", "events", "actors", "quotes", "places", "errors"):
-                row = cur.execute(f"SELECT count(*) FROM {table}").fetchone()
-                counts[table] = int(row[0]) if row else 0
-            if corrections.has_table(cur):
-                row = cur.execute("SELECT count(*) FROM corrections").fetchone()
-                counts["corrections"] = int(row[0]) if row else 0
+            # A store opened read-only may predate the corrections table.
+            tables = [*COUNTED, *(["corrections"] if corrections.has_table(cur) else [])]
+            counts = {table: _count(cur, table) for table in tables}
             version = cur.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
         return {
             "status": "ok",
@@ -621,7 +681,7 @@ def _read_routes(app: FastAPI, server: Server) -> None:
     def list_corrections(
         event: Annotated[str | None, Query(pattern=EVENT_ID)] = None,
         author: Annotated[str | None, Query(max_length=100)] = None,
-        verdict: Annotated[Literal["right", "wrong", "fixed"] | None, Query()] = None,
+        verdict: Annotated[Literal["right", "wrong", "fixed", "reset"] | None, Query()] = None,
         since: Since = None,
         until: Until = None,
         limit: Limit = None,
@@ -715,8 +775,8 @@ def _series_routes(app: FastAPI, server: Server) -> None:
         machine: Machine = False,
         format: Format = "json",
     ) -> Any:
-        """The events from a source to a target per period (symmetric acts such as meetings either way); without
-        either, every event between two actors."""
+        """The events from a source to a target per period (symmetric acts such as meetings either way); a side
+        not given is any actor. Only events with both a source and a target count, as in the network."""
         with server.cursor() as cur:
             rows = queries.dyad(cur, server.index(cur, machine), source, target, interval, since, until)
         return _series_response(rows, format, "dyad")
@@ -804,8 +864,8 @@ def _write_routes(app: FastAPI, server: Server) -> None:
     def correct_event(
         event_id: Annotated[str, PathParam(pattern=EVENT_ID)], body: schemas.CorrectionIn
     ) -> JSONResponse:
-        """Say an event is right or wrong, or fix its CAMEO code, actors or date; the latest correction is in
-        force in every query and export."""
+        """Say an event's coding is right or wrong, fix its CAMEO code, actors or date, or reset it to the
+        machine's; the event's corrections fold in order into the coding in force in every query and export."""
         fix = body if isinstance(body, schemas.Fix) else None
         correction = corrections.Correction(
             verdict=body.verdict,

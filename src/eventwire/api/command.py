@@ -6,11 +6,12 @@ import ipaddress
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
+from .. import corrections
 from ..store import DEFAULT_DB, Store
-from . import corrections
 from .downloads import json_default
 
 db_option = click.option(
@@ -145,13 +146,11 @@ def corrections_command(db: Path, gold_path: Path | None, event_id: str | None, 
         click.echo(json.dumps(row, default=json_default, ensure_ascii=False))
 
 
-def _listed(store: Store, event_id: str | None, limit: int) -> list[dict[str, object]]:
-    """The latest corrections, of one event or all."""
-    if not corrections.has_table(store.con):
-        return []
-    where, params = ("event_id = ?", [event_id]) if event_id else ("TRUE", [])
-    cursor = store.con.execute(
-        f"SELECT * FROM corrections WHERE {where} ORDER BY id DESC LIMIT ?", [*params, limit]
-    )
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+def _listed(store: Store, event_id: str | None, limit: int) -> list[dict[str, Any]]:
+    """The latest corrections, of one event or all: the first page of `GET /api/corrections`."""
+    # Imported here: every command line loads this module, and only this command needs the query layer.
+    from .pages import page
+    from .queries import CorrectionQuery, corrections_listing
+
+    listing = corrections_listing(store.con, CorrectionQuery(event=event_id))
+    return page(store.con, listing, None, limit).items

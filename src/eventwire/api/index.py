@@ -3,13 +3,14 @@
 Events keep their actors in lists, and DuckDB reads a list column row by row: selecting the events of one actor or
 one dyad among a million takes a tenth of a second or more, too slow for a server answering many people at once.
 The index is the events unnested once into two Arrow tables sorted by actor code, `members` (one row per event
-and actor on either side) and `pairs` (one row per event and source-target pair; symmetric acts such as meetings
-also in the reverse direction, flagged), so that the rows of a code prefix are one contiguous slice found by binary
-search. A query then aggregates only its slice.
+and actor on either side) and `pairs` (one row per event and source-target pair, so only events with both sides;
+symmetric acts such as meetings also in the reverse direction, flagged), so that the rows of a code prefix are one
+contiguous slice found by binary search. A query then aggregates only its slice.
 
 The server is the only process that writes to its database while it runs (DuckDB allows one writing process per
 file), so it knows when the events change: each write bumps a generation number and the index is rebuilt on its
-next use. It is built from the events with analysts' corrections applied, or as the machine coded them.
+next use, outside the lock a write takes to bump it, so that a write never waits for a rebuild. It is built from
+the events with analysts' corrections applied, or as the machine coded them.
 """
 
 from __future__ import annotations
@@ -24,8 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .. import ontology
-from . import corrections
+from .. import corrections, ontology
 
 # The day of a row without a date: below every real one, so that no date range holds it.
 NO_DAY = np.iinfo(np.int32).min
@@ -35,31 +35,27 @@ FROM (SELECT e.id, e.event_date, e.goldstein, e.quad_class,
              unnest(list_distinct(list_concat(e.source, e.target))) AS actor FROM {events} e)
 ORDER BY actor, day
 """
-# Directed pairs (a missing side is ''), and for symmetric codes every ordered pair of distinct parties, the
-# reverse direction flagged so that a network draws each meeting once.
+# Directed pairs of events with both sides (an event with one side empty is no dyad), and for symmetric codes
+# every ordered pair of distinct parties, the reverse direction flagged so that a network draws each meeting once.
 _PAIRS_SQL = """
 WITH ev AS (
     SELECT e.id, e.event_date, e.goldstein, e.quad_class, e.source, e.target,
            list_contains(?, e.code) AS sym FROM {events} e
 ),
 directed AS (
-    SELECT id, event_date, goldstein, quad_class,
-           unnest(CASE WHEN len(source) = 0 THEN [''] ELSE source END) AS src, target
-    FROM ev WHERE NOT sym
+    SELECT id, event_date, goldstein, quad_class, unnest(source) AS src, target
+    FROM ev WHERE NOT sym AND len(target) > 0
 ),
 parties AS (
     SELECT id, event_date, goldstein, quad_class, unnest(list_distinct(list_concat(source, target))) AS p
     FROM ev WHERE sym
 )
 SELECT src, tgt, eid, day, goldstein, quad_class, rev FROM (
-    SELECT src, unnest(CASE WHEN len(target) = 0 THEN [''] ELSE target END) AS tgt, hash(id) AS eid,
-           event_date AS day, goldstein, quad_class, false AS rev FROM directed
+    SELECT src, unnest(target) AS tgt, hash(id) AS eid, event_date AS day, goldstein, quad_class, false AS rev
+    FROM directed
     UNION ALL
     SELECT a.p, b.p, hash(a.id), a.event_date, a.goldstein, a.quad_class, a.p > b.p
     FROM parties a JOIN parties b ON a.id = b.id AND a.p <> b.p
-    UNION ALL
-    SELECT p, '', hash(id), event_date, goldstein, quad_class, false FROM parties
-    WHERE id IN (SELECT id FROM parties GROUP BY id HAVING count(*) = 1)
 )
 ORDER BY src, tgt, day
 """
@@ -154,26 +150,51 @@ def build(con: duckdb.DuckDBPyConnection, generation: int, machine: bool) -> Act
 
 
 class Indexes:
-    """The server's actor indexes (corrected and machine coding), rebuilt when the generation moves on."""
+    """The server's actor indexes (corrected and machine coding), rebuilt when the generation moves on.
+
+    `_lock` guards the generation and the built indexes for an instant, never during a build: a write bumping the
+    generation does not wait for a rebuild. `_building` lets one request per coding build while the others wait
+    for its index instead of building the same one.
+    """
 
     def __init__(self) -> None:
         """No index yet: each is built on first use."""
         self.generation = 0
         self._built: dict[bool, ActorIndex] = {}
         self._lock = threading.Lock()
+        self._building = {False: threading.Lock(), True: threading.Lock()}
 
     def bump(self) -> None:
         """Mark the events as changed (after a write): indexes are rebuilt on their next use."""
         with self._lock:
             self.generation += 1
 
-    def get(self, con: duckdb.DuckDBPyConnection, machine: bool = False) -> ActorIndex:
-        """The current index, built now if the events changed since it was."""
+    def _current(self, machine: bool) -> tuple[int, ActorIndex | None]:
+        """The generation, and the index built for it (None when there is none yet)."""
         with self._lock:
             found = self._built.get(machine)
-            if found is None or found.generation != self.generation:
-                found = self._built[machine] = build(con, self.generation, machine)
+            return (
+                self.generation,
+                found if found is not None and found.generation == self.generation else None,
+            )
+
+    def get(self, con: duckdb.DuckDBPyConnection, machine: bool = False) -> ActorIndex:
+        """The current index, built now if the events changed since it was."""
+        generation, found = self._current(machine)
+        if found is not None:
             return found
+        with self._building[machine]:
+            # Another request may have built it while this one waited.
+            generation, found = self._current(machine)
+            if found is not None:
+                return found
+            # A write committed during the build bumps the generation past this one: the next use rebuilds.
+            built = build(con, generation, machine)
+            with self._lock:
+                kept = self._built.get(machine)
+                if kept is None or kept.generation < built.generation:
+                    self._built[machine] = built
+            return built
 
 
 @contextmanager

@@ -4,6 +4,10 @@ DuckDB lets one process write to a database file, so the server does its own wri
 are queued, and a single thread parses and stores them through the ingest code of `eventwire ingest` (one
 transaction per batch) while the server goes on answering reads, each on its own cursor. Every committed batch
 moves the server's generation on, so that what it keeps in memory about the events is rebuilt.
+
+Jobs live in the server's memory only: when the server stops, the running job finishes and the queued ones are
+cancelled (their page says so until the process exits). What a job stored stays stored, and posting the same
+articles again stores nothing twice.
 """
 
 from __future__ import annotations
@@ -29,7 +33,9 @@ from ..store import Batch, Store
 
 LOGGER = logging.getLogger(__name__)
 
-Status = Literal["queued", "running", "done", "failed"]
+Status = Literal["queued", "running", "done", "failed", "cancelled"]
+# Statuses of jobs the worker will not touch again.
+FINISHED: frozenset[Status] = frozenset({"done", "failed", "cancelled"})
 # Finished jobs remembered for their status page, the oldest forgotten first.
 KEEP_JOBS = 500
 
@@ -114,17 +120,21 @@ class Ingests:
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._closing = False
 
     def submit(self, articles: Sequence[Submitted]) -> Job:
-        """Queue articles for ingest; the job, to follow."""
+        """Queue articles for ingest; the job, to follow (cancelled at once when the queue is closing)."""
         job = Job(uuid.uuid4().hex[:16], list(articles), dt.datetime.now(dt.UTC))
         with self._lock:
             self._jobs[job.id] = job
             while len(self._jobs) > KEEP_JOBS:
                 oldest = next(iter(self._jobs))
-                if self._jobs[oldest].status not in ("done", "failed"):
+                if self._jobs[oldest].status not in FINISHED:
                     break
                 self._jobs.popitem(last=False)
+            if self._closing:
+                _cancel(job)
+                return job
             if self._thread is None:
                 self._thread = threading.Thread(target=self._work, name="eventwire-ingest", daemon=True)
                 self._thread.start()
@@ -136,19 +146,34 @@ class Ingests:
         with self._lock:
             return self._jobs.get(job_id)
 
-    def close(self, timeout: float = 30.0) -> None:
-        """Let the running job finish, drop the queued ones, and stop the worker."""
+    def close(self) -> None:
+        """Cancel the queued jobs, let the running one finish, and stop the worker: when this returns, nothing
+        writes to the database any more."""
         with self._lock:
+            self._closing = True
             thread = self._thread
+            for job in self._jobs.values():
+                if job.status == "queued":
+                    _cancel(job)
         if thread is None:
             return
         self._queue.put(None)
-        thread.join(timeout)
+        # No timeout: the store closes after this, and must not close under a batch being written.
+        thread.join()
+
+    def _start(self, job: Job) -> bool:
+        """Mark a job running, unless it was cancelled (the queue is closing)."""
+        with self._lock:
+            if job.status != "queued":
+                return False
+            job.status = "running"
+            return True
 
     def _work(self) -> None:
         """Run queued jobs one after another until told to stop."""
         while (job := self._queue.get()) is not None:
-            job.status = "running"
+            if not self._start(job):
+                continue
             try:
                 job.summary = self._run(job)
                 job.status = "done"
@@ -181,3 +206,11 @@ class Ingests:
                 job.article_ids += [a.id for a in prepared if a.id not in failed]
         summary.seconds = (dt.datetime.now(dt.UTC) - started).total_seconds()
         return summary
+
+
+def _cancel(job: Job) -> None:
+    """Mark a queued job cancelled: it will not run, and whoever waits for it stops waiting."""
+    job.status = "cancelled"
+    job.error = "cancelled: the server stopped before the job ran; post the articles again"
+    job.finished = dt.datetime.now(dt.UTC)
+    job.done.set()

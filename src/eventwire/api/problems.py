@@ -19,8 +19,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..corrections import UnknownEvent
 from ..errors import UsageError
-from .corrections import UnknownEvent
 
 LOGGER = logging.getLogger(__name__)
 

@@ -16,11 +16,11 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 
-from .. import aggregates
+from .. import aggregates, corrections
+from ..corrections import ROW_KEY
 from ..errors import UsageError
 from ..store import MODES, QuoteFilter
-from . import corrections, names, series
-from .corrections import ROW_KEY
+from . import names, series
 from .index import ActorIndex, registered
 from .pages import Key, Late, Listing, dicts
 
@@ -38,6 +38,8 @@ EVENT_SORTS: dict[str, str] = {
 _CODE = re.compile(r"[A-Z0-9+-]{1,24}")
 # Code prefixes a name may stand for, at most (a name matching more is too vague to be useful).
 MAX_NAME_CODES = 64
+# A case-insensitive match of `contains(text)`: the backslash escapes the wildcards a request's text may hold.
+ILIKE = "ILIKE ? ESCAPE '\\'"
 
 
 def is_code(value: str) -> bool:
@@ -116,6 +118,13 @@ class Where:
         return " AND ".join(self.clauses) or "TRUE"
 
 
+def contains(text: str) -> str:
+    """The pattern of `ILIKE` that matches values containing the text as written: its `%`, `_` and `\\` are
+    escaped, so that a search for `%` finds a percent sign, not every row."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def _side(alias: str, side: str) -> str:
     """SQL that tests whether an actor code of one side starts with the parameter: the side's codes as one string
     `,A,B`, searched for `,prefix` (codes hold no comma or LIKE wildcard; ten times faster than unnesting)."""
@@ -129,8 +138,8 @@ def actor_prefixes(con: duckdb.DuckDBPyConnection, value: str) -> list[str]:
         return [value]
     found = set(names.matching_codes(value))
     rows = con.execute(
-        "SELECT DISTINCT code FROM actors WHERE code IS NOT NULL AND (name ILIKE ? OR text ILIKE ?) LIMIT ?",
-        [f"%{value}%", f"%{value}%", MAX_NAME_CODES],
+        f"SELECT DISTINCT code FROM actors WHERE code IS NOT NULL AND (name {ILIKE} OR text {ILIKE}) LIMIT ?",
+        [contains(value), contains(value), MAX_NAME_CODES],
     ).fetchall()
     found |= {r[0] for r in rows if is_code(r[0])}
     return sorted(found)[:MAX_NAME_CODES]
@@ -470,16 +479,16 @@ def articles(con: duckdb.DuckDBPyConnection, query: ArticleQuery) -> Listing:
     w = Where()
     terms = search_terms(query.q or "")
     for term in terms:
-        w.add("(a.title ILIKE ? OR a.text ILIKE ?)", f"%{term}%", f"%{term}%")
+        w.add(f"(a.title {ILIKE} OR a.text {ILIKE})", contains(term), contains(term))
     if query.since:
         w.add("a.pub_date >= ?", query.since)
     if query.until:
         w.add("a.pub_date <= ?", query.until)
     if query.source:
         w.add(
-            "(a.id IN (SELECT article_id FROM sources WHERE url ILIKE ? OR uri ILIKE ?) "
-            "OR a.id IN (SELECT article_id FROM article_copies WHERE outlet ILIKE ?))",
-            *[f"%{query.source}%"] * 3,
+            f"(a.id IN (SELECT article_id FROM sources WHERE url {ILIKE} OR uri {ILIKE}) "
+            f"OR a.id IN (SELECT article_id FROM article_copies WHERE outlet {ILIKE}))",
+            *[contains(query.source)] * 3,
         )
     sql = f"SELECT a.id, a.title, a.pub_date, a.n_sentences, a.ingested_at FROM articles a WHERE {w.sql}"
     first = terms[0] if terms else None
@@ -680,7 +689,7 @@ def places(con: duckdb.DuckDBPyConnection, query: PlaceQuery) -> Listing:
     first."""
     w = Where()
     if query.q:
-        w.add("(p.name ILIKE ? OR p.text ILIKE ?)", f"%{query.q}%", f"%{query.q}%")
+        w.add(f"(p.name {ILIKE} OR p.text {ILIKE})", contains(query.q), contains(query.q))
     if query.country:
         w.add("p.country = ?", query.country.upper())
     if query.role:
@@ -767,7 +776,7 @@ def dyad(
     until: dt.date | None = None,
 ) -> list[dict[str, Any]]:
     """The events from a source to a target (codes or prefixes; symmetric acts either way) per period; a side not
-    given is any actor."""
+    given is any actor, but only events with both sides count (the dyads of the index)."""
     source = check_code(source, "source") if source else ""
     target = check_code(target, "target") if target else None
     return series.per_period(series.select(index.pairs, source, target, since, until), interval)
@@ -786,7 +795,7 @@ def network(
     if level not in ("actor", "country"):
         raise UsageError(f"unknown level {level!r}; one of actor, country")
     w = Where()
-    w.add("NOT rev AND src <> '' AND tgt <> ''")
+    w.add("NOT rev")
     if since:
         w.add("day >= ?", since)
     if until:

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .. import ontology
-from .corrections import MAX_AUTHOR, MAX_NOTE
+from ..corrections import MAX_AUTHOR, MAX_NOTE
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -76,7 +76,10 @@ class EventItem(BaseModel):
     lat: float | None
     lon: float | None
     corrected: bool = Field(description="an analyst reviewed the event (see verdict)")
-    verdict: Literal["right", "wrong", "fixed"] | None
+    verdict: Literal["right", "wrong", "fixed"] | None = Field(
+        description="the verdict in force: wrong (hidden unless asked for), fixed (a fix sets values in force), "
+        "right; none when unreviewed or reset"
+    )
     machine: MachineCoding = Field(description="the machine's coding (what a fix replaced)")
 
 
@@ -154,7 +157,7 @@ class CorrectionOut(BaseModel):
 
     id: int
     event_id: str
-    verdict: Literal["right", "wrong", "fixed"]
+    verdict: Literal["right", "wrong", "fixed", "reset"]
     code: str | None
     root: str | None
     plover_type: str | None
@@ -220,11 +223,12 @@ Note = Annotated[str | None, Field(max_length=MAX_NOTE)]
 
 
 class Verdict(BaseModel):
-    """An analyst's verdict that an event is right or wrong, as the machine coded it."""
+    """An analyst's verdict on an event's coding in force: right (earlier fixes kept), wrong (hidden until a later
+    right or fix), or reset (every earlier correction undone: the machine's coding again)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    verdict: Literal["right", "wrong"]
+    verdict: Literal["right", "wrong", "reset"]
     author: Author
     note: Note = None
 
@@ -234,7 +238,8 @@ _ONE_FIX = ("code", "source", "target", "date")
 
 
 class Fix(BaseModel):
-    """An analyst's fix of an event: the values that replace the machine's, at least one of them."""
+    """An analyst's fix of an event: the values it replaces, at least one of them; values it leaves out keep
+    their earlier fixes."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -568,7 +573,9 @@ class IngestJob(BaseModel):
     """An ingest submitted through the API, run by the server in the background."""
 
     id: str
-    status: Literal["queued", "running", "done", "failed"]
+    status: Literal["queued", "running", "done", "failed", "cancelled"] = Field(
+        description="cancelled: the server stopped before the job ran (jobs do not outlive the server)"
+    )
     submitted: dt.datetime
     finished: dt.datetime | None
     documents: int

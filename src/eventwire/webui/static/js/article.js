@@ -77,7 +77,12 @@ function eventList(mentions) {
 function scrollToMention(main) {
   const match = location.hash.match(/^#mention-(.+)$/);
   if (!match) return;
-  const wanted = decodeURIComponent(match[1]);
+  let wanted;
+  try {
+    wanted = decodeURIComponent(match[1]);
+  } catch {
+    return; // a malformed address (#mention-%E0) names no mention: show the article unscrolled
+  }
   const piece = [...main.querySelectorAll(".hl-trigger")].find((el) => el.dataset.mentions?.split(" ").includes(wanted));
   if (piece) {
     piece.classList.add("focused");

@@ -18,9 +18,11 @@ export function correctionForm(event, done) {
       "fieldset",
       { class: "verdicts" },
       h("legend", {}, "Verdict"),
-      verdict("right", "Right: coded correctly"),
+      verdict("right", "Right: coded correctly (earlier fixes kept)"),
       verdict("wrong", "Wrong: not an event, or not this one"),
       verdict("fixed", "Fix it: change code, actors or date"),
+      // Only a reviewed event has corrections to undo.
+      event.corrected ? verdict("reset", "Reset: back to the machine coding") : null,
     ),
     fixes,
     field("Your name", author),
@@ -88,6 +90,7 @@ function payload(form, event) {
   return { body };
 }
 
+/** The values the form changed: a fix sends only those, and the earlier fixes of the others stay in force. */
 function fixes(values, event) {
   const codes = (text) => (text ?? "").toUpperCase().split(/[\s,;]+/).filter(Boolean);
   const same = (a, b) => a.join(" ") === (b ?? []).join(" ");

@@ -43,6 +43,8 @@ export function replace(el, ...children) {
 /** A link target that cannot run script: same-site paths, or http(s) URLs. */
 export function safeHref(value) {
   const text = String(value ?? "");
+  // Browsers read a backslash as a slash, so "/\host" is another site, not a path of this one.
+  if (text.startsWith("/\\")) return "#";
   if (text.startsWith("/") && !text.startsWith("//")) return text;
   try {
     const url = new URL(text, location.origin);

@@ -1,10 +1,13 @@
-"""Analysts' corrections of the machine coding: stored, applied to events, and exported as gold data.
+"""Analysts' corrections of the machine coding: stored, folded into the coding in force, exported as gold data.
 
-An analyst marks an event `right` or `wrong`, or `fixed` with a new CAMEO code, source or target actors, or date.
-Every correction is kept (table `corrections`, with who, when and why); the latest one of an event is the one in
-force. `events_sql` is the one place where corrections are applied: the API's queries and the file exports read
-events through it, so an event marked wrong is hidden and a fixed one shows its corrected coding everywhere, unless
-the machine coding is asked for. This module needs no web framework: the exports and the CLI use it too.
+An analyst marks an event `right` or `wrong`, `fixed` with a new CAMEO code, source or target actors, or date, or
+`reset` to go back to the machine's coding. Every correction is kept (table `corrections`, with who, when and
+why), and the coding in force folds over an event's corrections in order: each value comes from the latest fix
+that sets it, `wrong` hides the event until a later `right` or fix, `right` confirms the coding in force, and
+`reset` undoes every earlier correction. `FOLDED` is that fold, and `events_sql` the one place where it is applied:
+the API's queries and indexes, the file exports and the gold export read events through it, so an event marked
+wrong is hidden and a fixed one shows its corrected coding everywhere, unless the machine coding is asked for.
+This module needs no web framework.
 """
 
 from __future__ import annotations
@@ -20,12 +23,12 @@ from typing import Any, Literal
 
 import duckdb
 
-from .. import ontology
-from ..errors import UsageError
-from ..evaluation.gold import GoldEvent, GoldItem
+from . import ontology
+from .errors import UsageError
+from .evaluation.gold import GoldEvent, GoldItem
 
-Verdict = Literal["right", "wrong", "fixed"]
-VERDICTS: tuple[Verdict, ...] = ("right", "wrong", "fixed")
+Verdict = Literal["right", "wrong", "fixed", "reset"]
+VERDICTS: tuple[Verdict, ...] = ("right", "wrong", "fixed", "reset")
 # An actor code as the dictionaries write them: a country or actor type and role parts (ISRGOV, IGOUNO, +++).
 ACTOR_CODE = re.compile(r"[A-Z0-9+-]{3,24}")
 MAX_AUTHOR = 100
@@ -33,10 +36,33 @@ MAX_AUTHOR = 100
 ROW_KEY = "event_row"
 MAX_NOTE = 5_000
 
-# The latest correction of each event: the one in force.
-_LATEST = "(SELECT * FROM corrections QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY id DESC) = 1)"
 # A fixed code brings its own root, PLOVER type and mode, Goldstein score and QuadClass (stored with the correction).
 _CODE_COLUMNS = ("code", "root", "plover_type", "plover_mode", "goldstein", "quad_class")
+# The values a fix may set, as stored.
+_FIXED = ("code", "source", "target", "event_date")
+# Each value from the latest correction that sets it: a code's columns all come from the row of the latest code.
+_LATEST_VALUES = ", ".join(
+    [
+        *(f"arg_max({c}, id) FILTER (WHERE code IS NOT NULL) AS {c}" for c in _CODE_COLUMNS),
+        *(f"arg_max({c}, id) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in _FIXED[1:]),
+    ]
+)
+_ANY_FIXED = " + ".join(f"count({c})" for c in _FIXED) + " > 0"
+# The coding in force of every event with a correction since its last `reset` (a reset event has no row): the
+# values fixed, the verdict (`wrong` while the latest right, wrong or fix says so, else `fixed` when a value is
+# fixed, else `right`), the latest correction's id, and the notes of those corrections in order.
+FOLDED = f"""(
+    SELECT event_id, {_LATEST_VALUES},
+           CASE WHEN arg_max(verdict, id) = 'wrong' THEN 'wrong'
+                WHEN {_ANY_FIXED} THEN 'fixed'
+                ELSE 'right' END AS verdict,
+           max(id) AS correction_id,
+           string_agg(author || coalesce(': ' || note, ''), '; ' ORDER BY id) AS notes
+    FROM (SELECT *, max(CASE WHEN verdict = 'reset' THEN id END) OVER (PARTITION BY event_id) AS reset_id
+          FROM corrections)
+    WHERE reset_id IS NULL OR id > reset_id
+    GROUP BY event_id
+)"""
 _OVERRIDES = {
     **{c: f"CASE WHEN c.code IS NOT NULL THEN c.{c} ELSE e.{c} END" for c in _CODE_COLUMNS},
     "source": "coalesce(c.source, e.source)",
@@ -49,7 +75,7 @@ _MACHINE = "e.code AS machine_code, e.source AS machine_source, e.target AS mach
 _UNREVIEWED = (
     f"false AS corrected, CAST(NULL AS VARCHAR) AS verdict, CAST(NULL AS BIGINT) AS correction_id, {_MACHINE}"
 )
-_REVIEWED = f"c.id IS NOT NULL AS corrected, c.verdict, c.id AS correction_id, {_MACHINE}"
+_REVIEWED = f"c.event_id IS NOT NULL AS corrected, c.verdict, c.correction_id, {_MACHINE}"
 
 
 class UnknownEvent(LookupError):
@@ -58,7 +84,7 @@ class UnknownEvent(LookupError):
 
 @dataclass(frozen=True, slots=True)
 class Correction:
-    """What an analyst says about an event: a verdict, the fixed values (for `fixed`), who, and why."""
+    """What an analyst says about an event: a verdict, the values it fixes (for `fixed`), who, and why."""
 
     verdict: str
     author: str
@@ -80,7 +106,7 @@ class Correction:
         fixes = [n for n in ("code", "source", "target", "date") if getattr(self, n) is not None]
         if self.verdict == "fixed" and not fixes:
             problems.append("a fix gives at least one of code, source, target, date")
-        if self.verdict in ("right", "wrong") and fixes:
+        if self.verdict != "fixed" and fixes:
             problems.append(f"verdict {self.verdict!r} takes no {', '.join(fixes)}: use 'fixed'")
         if self.code is not None and self.code not in ontology.cameo_codes():
             problems.append(f"not a CAMEO event code: {self.code!r}")
@@ -127,9 +153,9 @@ def events_sql(
     columns followed by `corrected`, `verdict`, `correction_id` and the machine's `machine_code`,
     `machine_source`, `machine_target` and `machine_date`.
 
-    By default corrections are applied: a fixed event has its corrected values, one marked wrong is left out
-    (`hide_wrong=False` keeps it, flagged). With `machine`, every value is the machine's and no event is left out;
-    `corrected` and `verdict` still say what analysts found. Without corrections this is the events table itself,
+    By default corrections are applied, folded as `FOLDED` says: a fixed event has its corrected values, one whose
+    verdict in force is wrong is left out (`hide_wrong=False` keeps it, flagged). With `machine`, every value is
+    the machine's and no event is left out; `corrected` and `verdict` still say what analysts found. Without corrections this is the events table itself,
     so that queries cost what they did. With `row_key`, `event_row` follows: the event's row in the events table,
     for reading a page's rows whole once they are chosen (`pages.Late`).
     """
@@ -146,7 +172,7 @@ def events_sql(
     values = ", ".join(f"e.{c}" if machine else f"{_OVERRIDES.get(c, f'e.{c}')} AS {c}" for c in columns)
     where = "c.verdict IS DISTINCT FROM 'wrong'" if hide_wrong and not machine else "TRUE"
     return (
-        f"(SELECT {values}, {_REVIEWED}{extra} FROM events e LEFT JOIN {_LATEST} c ON c.event_id = e.id "
+        f"(SELECT {values}, {_REVIEWED}{extra} FROM events e LEFT JOIN {FOLDED} c ON c.event_id = e.id "
         f"WHERE {where})"
     )
 
@@ -197,7 +223,7 @@ def add(
 
 
 def history(con: duckdb.DuckDBPyConnection, event_id: str) -> list[dict[str, Any]]:
-    """Every correction of an event, oldest first (the last is in force)."""
+    """Every correction of an event, oldest first (folded in this order into the coding in force)."""
     if not has_table(con):
         return []
     cursor = con.execute("SELECT * FROM corrections WHERE event_id = ? ORDER BY id", [event_id])
@@ -217,22 +243,21 @@ class GoldExport:
 # the event was reviewed; unlinked mentions (negated, hypothetical…) have no event and count as unreviewed.
 _GOLD_SQL = """
 WITH reviewed AS (
-    SELECT l.article_id, l.mention_idx FROM event_links l JOIN {latest} c ON c.event_id = l.event_id
+    SELECT l.article_id, l.mention_idx FROM event_links l JOIN {folded} c ON c.event_id = l.event_id
 ),
 sentences_of AS (
     SELECT DISTINCT m.article_id, m.sentence_idx FROM event_mentions m
     JOIN reviewed r ON r.article_id = m.article_id AND r.mention_idx = m.idx
 )
 SELECT m.article_id, m.sentence_idx, m.idx, m.trigger_text, s.text AS sentence, a.pub_date, a.title,
-       e.id AS event_id, e.verdict, e.code, e.source, e.target, e.event_date,
-       (SELECT string_agg(c.author || coalesce(': ' || c.note, ''), '; ' ORDER BY c.id)
-        FROM corrections c WHERE c.event_id = e.id) AS notes
+       e.id AS event_id, e.verdict, e.code, e.source, e.target, e.event_date, f.notes
 FROM sentences_of so
 JOIN event_mentions m ON m.article_id = so.article_id AND m.sentence_idx = so.sentence_idx
 JOIN sentences s ON s.article_id = m.article_id AND s.idx = m.sentence_idx
 JOIN articles a ON a.id = m.article_id
 LEFT JOIN event_links l ON l.article_id = m.article_id AND l.mention_idx = m.idx
 LEFT JOIN {events} e ON e.id = l.event_id
+LEFT JOIN {folded} f ON f.event_id = e.id
 ORDER BY a.pub_date NULLS LAST, m.article_id, m.sentence_idx, m.idx
 """
 
@@ -248,7 +273,7 @@ def gold(con: duckdb.DuckDBPyConnection) -> GoldExport:
     if not has_table(con):
         return GoldExport([], 0)
     events = events_sql(con, hide_wrong=False)
-    cursor = con.execute(_GOLD_SQL.format(latest=_LATEST, events=events))
+    cursor = con.execute(_GOLD_SQL.format(folded=FOLDED, events=events))
     names = [d[0] for d in cursor.description]
     by_sentence: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
     for row in cursor.fetchall():
