@@ -97,14 +97,19 @@ class Event:
     id: str
     mentions: list[Mention] = field(default_factory=list)
     _summary: Summary | None = None
-    # Running counts of what the mentions say (kept from _TALLY_FROM mentions on: a big event grown by one
-    # mention then costs no pass over all of them), and the summary as matching reads it.
+    # Running counts of what the mentions say (kept from _TALLY_FROM mentions on, or once an event summarised
+    # before has grown: an event grown by one mention then costs no pass over all of them), and the summary as
+    # matching reads it.
     _tally: _Tally | None = field(default=None, repr=False, compare=False)
     _profile: _Facts | None = field(default=None, repr=False, compare=False)
+    _grown: bool = field(default=False, repr=False, compare=False)
 
     def add(self, mention: Mention) -> None:
         """Add a mention; the summary is worked out again when next asked for."""
         self.mentions.append(mention)
+        if self._summary is not None:
+            # An event that grows once (a stored one a new article reports) tends to grow again.
+            self._grown = True
         self._summary = None
         self._profile = None
 
@@ -112,7 +117,7 @@ class Event:
     def summary(self) -> Summary:
         """The event's code, sides, date and place, computed once per change of its mentions."""
         if self._summary is None:
-            if self._tally is None and len(self.mentions) < _TALLY_FROM:
+            if self._tally is None and not self._grown and len(self.mentions) < _TALLY_FROM:
                 self._summary = _summarise(self.mentions)
             else:
                 self._summary = self._counts().summary()
