@@ -393,5 +393,19 @@ def test_quote_filter_by_speaker_kind_and_words(store: Store) -> None:
     assert texts(search="resume") == [text[42:61]]
     assert texts(speaker="CHN") == []
     assert texts(since=dt.date(2024, 3, 2)) == []
+    # Words are matched as written: LIKE's wildcards in them match only themselves.
+    assert texts(search="%") == []
+    assert texts(speaker="_") == []
+    assert texts(search="No talks,") == ['"No talks,"']
     with pytest.raises(UsageError):
         QuoteFilter(kind="partial").sql()
+
+
+def test_article_search_matches_wildcards_as_written(store: Store) -> None:
+    """A search for `%` or `_` finds articles holding that character, not every article."""
+    plain = Article("1a1b1c1d1e1f1a1b", "Talks resumed in Doha.", None, None, None, 0, Source("a.txt", "text"))
+    percent = Article("2a2b2c2d2e2f2a2b", "Prices rose 5% in May.", None, None, None, 0, Source("b.txt", "text"))
+    store.write(Batch([plain, percent], [(a.id, a.source) for a in (plain, percent)], []))
+    assert [a["id"] for a in store.list_articles(search="%")] == [percent.id]
+    assert store.list_articles(search="_") == []
+    assert len(store.list_articles(search="in")) == 2

@@ -156,9 +156,12 @@ MEANINGS: dict[str, str] = {
     "event_links.event_id": "event (events.id) the mention reports",
     "settings.key": "setting name (match_rule…)",
     "settings.value": "its value, JSON",
-    "corrections.id": "correction number, in the order stored; an event's highest is in force",
+    "corrections.id": "correction number, in the order stored; an event's corrections apply in this order",
     "corrections.event_id": "event (events.id) corrected",
-    "corrections.verdict": "right, wrong (the event is hidden) or fixed (the values below replace the machine's)",
+    "corrections.verdict": (
+        "right (the coding in force confirmed), wrong (the event hidden until a later right or fix), fixed (the "
+        "values given replace those in force) or reset (back to the machine's coding)"
+    ),
     "corrections.code": "corrected CAMEO code (fixed only)",
     "corrections.root": "root of the corrected code",
     "corrections.plover_type": "PLOVER type of the corrected code",

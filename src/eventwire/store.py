@@ -287,7 +287,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         6,
         "corrections",
         """
-        -- Analysts' verdicts on events (eventwire.api.corrections). IF NOT EXISTS: applying it again changes nothing.
+        -- Analysts' verdicts on events (eventwire.corrections). IF NOT EXISTS: applying it again changes nothing.
         CREATE SEQUENCE IF NOT EXISTS corrections_id START 1;
         CREATE TABLE IF NOT EXISTS corrections (
             id BIGINT PRIMARY KEY DEFAULT nextval('corrections_id'),
@@ -794,8 +794,8 @@ class Store:
         where: list[str] = ["TRUE"]
         params: list[Any] = []
         if search:
-            where.append("(title ILIKE ? OR text ILIKE ?)")
-            params += [f"%{search}%", f"%{search}%"]
+            where.append(f"(title {ILIKE} OR text {ILIKE})")
+            params += [contains(search), contains(search)]
         if since:
             where.append("pub_date >= ?")
             params.append(since)
@@ -1177,6 +1177,17 @@ _MODE_SQL = {
 MODES = tuple(_MODE_SQL)
 
 
+# A case-insensitive match of `contains(text)`: the backslash escapes the wildcards a user's text may hold.
+ILIKE = "ILIKE ? ESCAPE '\\'"
+
+
+def contains(text: str) -> str:
+    """The pattern of `ILIKE` that matches values containing the text as written: its `%`, `_` and `\\` are
+    escaped, so that a search for `%` finds a percent sign, not every row."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 QUOTE_SELECT = (
     "SELECT idx, kind, start_char, end_char, text, speaker_start, speaker_end, speaker_text, speaker_code, "
     "cue_start, cue_end, cue_text FROM quotes"
@@ -1201,16 +1212,16 @@ class QuoteFilter:
         clauses: list[str] = ["TRUE"]
         params: list[Any] = []
         if self.speaker:
-            clauses.append("(starts_with(q.speaker_code, ?) OR q.speaker_text ILIKE ?)")
-            params += [self.speaker.upper(), f"%{self.speaker}%"]
+            clauses.append(f"(starts_with(q.speaker_code, ?) OR q.speaker_text {ILIKE})")
+            params += [self.speaker.upper(), contains(self.speaker)]
         if self.kind:
             if self.kind not in ("direct", "indirect"):
                 raise UsageError(f"unknown quote kind {self.kind!r}; one of direct, indirect")
             clauses.append("q.kind = ?")
             params.append(self.kind)
         if self.search:
-            clauses.append("q.text ILIKE ?")
-            params.append(f"%{self.search}%")
+            clauses.append(f"q.text {ILIKE}")
+            params.append(contains(self.search))
         if self.since:
             clauses.append("a.pub_date >= ?")
             params.append(self.since)

@@ -19,7 +19,7 @@ import pyarrow as pa
 from .. import aggregates, corrections
 from ..corrections import ROW_KEY
 from ..errors import UsageError
-from ..store import MODES, QuoteFilter
+from ..store import ILIKE, MODES, QuoteFilter, contains
 from . import names, series
 from .index import ActorIndex, registered
 from .pages import Key, Late, Listing, dicts
@@ -38,8 +38,6 @@ EVENT_SORTS: dict[str, str] = {
 _CODE = re.compile(r"[A-Z0-9+-]{1,24}")
 # Code prefixes a name may stand for, at most (a name matching more is too vague to be useful).
 MAX_NAME_CODES = 64
-# A case-insensitive match of `contains(text)`: the backslash escapes the wildcards a request's text may hold.
-ILIKE = "ILIKE ? ESCAPE '\\'"
 
 
 def is_code(value: str) -> bool:
@@ -116,13 +114,6 @@ class Where:
     def sql(self) -> str:
         """The conditions joined with AND."""
         return " AND ".join(self.clauses) or "TRUE"
-
-
-def contains(text: str) -> str:
-    """The pattern of `ILIKE` that matches values containing the text as written: its `%`, `_` and `\\` are
-    escaped, so that a search for `%` finds a percent sign, not every row."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def _side(alias: str, side: str) -> str:
