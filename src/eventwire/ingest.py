@@ -1,13 +1,16 @@
 """Ingest: read, prepare, parse what is new, and store, one transaction per batch.
 
 An article already in the store is not parsed again: its new source is recorded and nothing else changes, so
-re-running an ingest is cheap and never duplicates. A process killed mid-run loses at most its open batch, which
+re-running an ingest is cheap and never duplicates. A batch is written by a thread while the next one is parsed
+(the database works outside Python's lock), so a process killed mid-run loses at most its last two batches, which
 the next run redoes.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -15,7 +18,7 @@ from itertools import islice
 
 from .errors import WARNING_CODE, EventwireError
 from .model import Article, Document, Failure, Source
-from .pipeline import Pipeline, Result
+from .pipeline import Pipeline, Result, freeze_loaded
 from .readers import ReadOptions, read
 from .store import Batch, Store
 
@@ -71,31 +74,107 @@ def ingest(
     summary = IngestSummary()
     started = time.perf_counter()
     items = iter(read(paths, options))
-    while chunk := list(islice(items, batch_size)):
-        batch = _process(chunk, store, pipeline, summary)
-        store.write(batch)
-        LOGGER.debug(
-            "committed batch: %d new articles, %d sources, %d problems",
-            len(batch.articles),
-            len(batch.sources),
-            len(batch.failures),
-        )
-        summary.seconds = time.perf_counter() - started
-        if progress:
-            progress(summary)
+    with BatchWriter(store) as writer:
+        while chunk := list(islice(items, batch_size)):
+            writer.put(_process(chunk, writer, pipeline, summary))
+            freeze_loaded()  # the first batch has loaded every stage's data
+            summary.seconds = time.perf_counter() - started
+            if progress:
+                progress(summary)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
 def _process(
-    chunk: Sequence[Document | EventwireError], store: Store, pipeline: Pipeline, summary: IngestSummary
+    chunk: Sequence[Document | EventwireError],
+    writer: BatchWriter,
+    pipeline: Pipeline,
+    summary: IngestSummary,
 ) -> Batch:
     """One batch of read items prepared, deduplicated against the store, parsed where new."""
     batch = Batch([], [], [])
     prepared = prepare_batch(chunk, pipeline, batch, summary)
-    fresh, copies = sort_new(prepared, store.known_ids([a.id for a in prepared]), batch, summary)
+    fresh, copies = sort_new(prepared, writer.known_ids([a.id for a in prepared]), batch, summary)
     finish_batch(batch, summary, fresh, outcomes(pipeline.annotate(fresh)), copies)
     return batch
+
+
+class BatchWriter:
+    """Writes batches to the store in a thread, one at a time and in order, while the caller parses the next.
+
+    The queue holds one batch: parsing never runs more than a batch ahead of the database. Articles handed over
+    but not yet committed count as stored for `known_ids`, so that a later copy of one is a duplicate, as it would
+    be had its batch been written at once. An error of the writer stops the ingest at the next hand-over.
+    """
+
+    def __init__(self, store: Store) -> None:
+        """Start the writing thread."""
+        self.store = store
+        self.reader = store.con.cursor()
+        # The writer runs beside the parsing: DuckDB's own worker threads would take the cores the parser is on,
+        # for statements that are small (one batch) anyway.
+        store.con.execute("SET threads TO 1")
+        self.queue: queue.Queue[Batch | None] = queue.Queue(maxsize=1)
+        self.lock = threading.Lock()
+        self.pending: dict[str, int] = {}
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="eventwire-writer", daemon=True)
+        self.thread.start()
+
+    def __enter__(self) -> BatchWriter:
+        """The writer."""
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        """Write what was handed over and stop the thread; the writer's error, if any, is raised."""
+        self.queue.put(None)
+        self.thread.join()
+        self.reader.close()
+        self.store.con.execute("RESET threads")
+        if self.error is not None and kind is None:
+            raise self.error
+
+    def known_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of these article ids are stored or handed over for writing."""
+        with self.lock:
+            pending = {i for i in ids if i in self.pending}
+        return pending | self.store.known_ids(ids, self.reader)
+
+    def put(self, batch: Batch) -> None:
+        """Hand a batch over for writing (waiting while the previous one is still queued)."""
+        self._raise()
+        with self.lock:
+            for article in batch.articles:
+                self.pending[article.id] = self.pending.get(article.id, 0) + 1
+        self.queue.put(batch)
+        self._raise()
+
+    def _raise(self) -> None:
+        """The writer's error, raised in the caller's thread."""
+        if self.error is not None:
+            raise self.error
+
+    def _run(self) -> None:
+        """Write batches until told to stop; after an error, take the rest without writing them."""
+        while (batch := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.store.write(batch)
+                    LOGGER.debug(
+                        "committed batch: %d new articles, %d sources, %d problems",
+                        len(batch.articles),
+                        len(batch.sources),
+                        len(batch.failures),
+                    )
+                except BaseException as exc:  # handed to the caller's thread, which stops the ingest
+                    self.error = exc
+            with self.lock:
+                for article in batch.articles:
+                    left = self.pending[article.id] - 1
+                    if left:
+                        self.pending[article.id] = left
+                    else:
+                        del self.pending[article.id]
 
 
 def sort_new(
@@ -213,6 +292,7 @@ def recode(
     started = time.perf_counter()
     for articles in store.stored_articles(prefix, batch_size):
         store_recoded(store, summary, articles, outcomes(pipeline.annotate(articles)))
+        freeze_loaded()
         summary.seconds = time.perf_counter() - started
         if progress:
             progress(summary)

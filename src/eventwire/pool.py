@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Self
 from .errors import NlpError
 from .ingest import IngestSummary, finish_batch, outcomes, prepare_batch, sort_new, store_recoded
 from .model import Article, Failure, Source
-from .pipeline import Pipeline
+from .pipeline import Pipeline, freeze_loaded
 from .readers import ReadOptions, read
 from .store import Batch, Store
 
@@ -82,6 +82,7 @@ def _start_worker(pipeline: Pipeline, ready: Barrier) -> None:
     _pipeline = pipeline
     try:
         pipeline.annotate([_WARM_UP])
+        freeze_loaded()
     except Exception as exc:  # a missing model is reported to the parent by the first task, not as a crash
         _start_error = exc
     with contextlib.suppress(threading.BrokenBarrierError):
