@@ -403,8 +403,12 @@ def test_quote_filter_by_speaker_kind_and_words(store: Store) -> None:
 
 def test_article_search_matches_wildcards_as_written(store: Store) -> None:
     """A search for `%` or `_` finds articles holding that character, not every article."""
-    plain = Article("1a1b1c1d1e1f1a1b", "Talks resumed in Doha.", None, None, None, 0, Source("a.txt", "text"))
-    percent = Article("2a2b2c2d2e2f2a2b", "Prices rose 5% in May.", None, None, None, 0, Source("b.txt", "text"))
+    plain = Article(
+        "1a1b1c1d1e1f1a1b", "Talks resumed in Doha.", None, None, None, 0, Source("a.txt", "text")
+    )
+    percent = Article(
+        "2a2b2c2d2e2f2a2b", "Prices rose 5% in May.", None, None, None, 0, Source("b.txt", "text")
+    )
     store.write(Batch([plain, percent], [(a.id, a.source) for a in (plain, percent)], []))
     assert [a["id"] for a in store.list_articles(search="%")] == [percent.id]
     assert store.list_articles(search="_") == []

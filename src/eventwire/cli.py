@@ -16,126 +16,40 @@ from pathlib import Path
 from typing import Any
 
 import click
-import duckdb
-from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from . import __version__, dictionaries, ontology, plover
 from .api.command import corrections_command, serve_command
+from .commandline import (
+    actors_option,
+    batch_option,
+    build_pipeline,
+    classifier_option,
+    date_option,
+    db_option,
+    err,
+    event_filter_options,
+    format_option,
+    json_option,
+    lexicon_option,
+    max_chars_option,
+    model_option,
+    out,
+    usage_errors,
+    workers_option,
+)
 from .errors import DictionaryError, EventwireError, UsageError
-from .ingest import DEFAULT_BATCH, IngestSummary, ingest, recode
+from .ingest import IngestSummary, ingest, recode
 from .model import Article, Failure, Source
-from .nlp import DEFAULT_MODEL
-from .pipeline import Pipeline, PipelineConfig
-from .readers import DEFAULT_MAX_CHARS, FORMATS, ReadOptions, check_paths, read
+from .readers import ReadOptions, check_paths, read
 from .serialize import to_dict, to_json
 from .spark_commands import load_command, spark_command
-from .store import DEFAULT_DB, MODES, EventFilter, QuoteFilter, Store
+from .store import MODES, EventFilter, QuoteFilter, Store
 from .watch_command import watch_command
 
 EXAMPLE = "seed-article.txt"
-
-# soft_wrap: lines are never broken at the terminal width, so piped output stays one record per line.
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-db_option = click.option(
-    "--db",
-    "db",
-    default=DEFAULT_DB,
-    show_default=True,
-    envvar="EVENTWIRE_DB",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="DuckDB file of the store.",
-)
-model_option = click.option(
-    "--model",
-    default=DEFAULT_MODEL,
-    show_default=True,
-    envvar="EVENTWIRE_MODEL",
-    help="Installed spaCy pipeline (package name or path).",
-)
-date_option = click.option(
-    "--date",
-    "date",
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="Publication date for documents that carry none (YYYY-MM-DD).",
-)
-format_option = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    help="Read every input in this format instead of detecting it.",
-)
-max_chars_option = click.option(
-    "--max-chars",
-    default=DEFAULT_MAX_CHARS,
-    show_default=True,
-    type=click.IntRange(1),
-    help="Refuse documents longer than this many characters.",
-)
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON Lines instead of a table.")
-
-
-def event_filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options that select events, the same for `events`, `export` and `aggregate` (`--actor`, `--country`,
-    `--code`, `--since`, `--until`)."""
-    for option in reversed(
-        (
-            click.option("--actor", help="Source or target actor code, or its prefix (ISRGOV, ISR, IGOUNO)."),
-            click.option("--country", help="Source or target country (ISO 3166-1 alpha-3)."),
-            click.option("--code", help="CAMEO code or prefix (19 is every fight, 111 criticism)."),
-            click.option(
-                "--since", type=click.DateTime(["%Y-%m-%d"]), help="Events on or after (YYYY-MM-DD)."
-            ),
-            click.option(
-                "--until", type=click.DateTime(["%Y-%m-%d"]), help="Events on or before (YYYY-MM-DD)."
-            ),
-        )
-    ):
-        command = option(command)
-    return command
-
-
-actors_option = click.option(
-    "--actors",
-    "actor_files",
-    multiple=True,
-    envvar="EVENTWIRE_ACTORS",
-    type=click.Path(exists=True, dir_okay=False),
-    help="A user actor dictionary (CSV or YAML) that extends and overrides the shipped ones; repeatable. "
-    "EVENTWIRE_ACTORS may list them, separated by the path separator (':').",
-)
-batch_option = click.option(
-    "--batch-size",
-    default=DEFAULT_BATCH,
-    show_default=True,
-    type=click.IntRange(1),
-    help="Articles per transaction.",
-)
-workers_option = click.option(
-    "--workers",
-    default=1,
-    show_default=True,
-    type=click.IntRange(1),
-    help="Parse in this many processes (each loads the model); the same rows are stored as with one.",
-)
-classifier_option = click.option(
-    "--no-classifier",
-    "no_classifier",
-    is_flag=True,
-    help="Code events with the lexicon alone, without the classifier's second opinion.",
-)
-lexicon_option = click.option(
-    "--lexicon",
-    "lexicon_files",
-    multiple=True,
-    envvar="EVENTWIRE_LEXICON",
-    type=click.Path(exists=True, dir_okay=False),
-    help="A user event lexicon (CSV, the columns of the shipped one) that extends and overrides it; repeatable.",
-)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -181,8 +95,8 @@ def ingest_command(
     """
     with _example_paths(paths, example) as inputs:
         options = _read_options(date, fmt, max_chars)
-        pipeline = _pipeline(model, actor_files, lexicon_files, not no_classifier)
-        with _usage_errors(), Store(db) as store:
+        pipeline = build_pipeline(model, actor_files, lexicon_files, not no_classifier)
+        with usage_errors(), Store(db) as store:
             if workers == 1:
                 pipeline.nlp  # noqa: B018 - load the model before the progress bar starts (workers load their own)
             with _progress() as show:
@@ -216,8 +130,8 @@ def recode_command(
 
     Exit status: 0, or 1 when some articles failed (their earlier annotations are kept).
     """
-    pipeline = _pipeline(model, actor_files, lexicon_files, not no_classifier)
-    with _usage_errors(), Store(db) as store:
+    pipeline = build_pipeline(model, actor_files, lexicon_files, not no_classifier)
+    with usage_errors(), Store(db) as store:
         if workers == 1:
             pipeline.nlp  # noqa: B018 - load the model before the progress bar starts (workers load their own)
         with _progress() as show:
@@ -260,7 +174,7 @@ def regroup_command(
 
     Options not given keep the database's current rule (docs/events-and-mentions.md explains it).
     """
-    with _usage_errors(), Store(db) as store:
+    with usage_errors(), Store(db) as store:
         given: dict[str, Any] = {
             "window_days": window_days,
             "max_km": max_km,
@@ -330,7 +244,7 @@ def aggregate_command(
     from . import aggregates
 
     options.update(since=since.date() if since else None, until=until.date() if until else None)
-    with _usage_errors():
+    with usage_errors():
         if csv_path == "-":
             rows = aggregates.write_csv(db, sys.stdout, **options)
             err.print(f"{rows} rows")
@@ -430,8 +344,8 @@ def extract_command(
     """Print one JSON object per article on stdout, without a database (use - for stdin)."""
     options = _read_options(date, "jsonl" if jsonl else fmt, max_chars)
     failed = 0
-    pipeline = _pipeline(model, actor_files, lexicon_files, not no_classifier)
-    with _usage_errors():
+    pipeline = build_pipeline(model, actor_files, lexicon_files, not no_classifier)
+    with usage_errors():
         for result in pipeline.run(read(check_paths(paths), options)):
             if isinstance(result, EventwireError):
                 failed += 1
@@ -462,7 +376,7 @@ def articles_command(
     as_json: bool,
 ) -> None:
     """List stored articles, newest first."""
-    with _usage_errors(), Store(db, read_only=True) as store:
+    with usage_errors(), Store(db, read_only=True) as store:
         rows = store.list_articles(
             limit=limit,
             offset=offset,
@@ -496,7 +410,7 @@ def articles_command(
 def show_command(article_id: str, db: Path, as_json: bool) -> None:
     """Show one stored article: sources, sentences, entities, actors, events, quotes, places and dates (an id
     prefix is enough)."""
-    with _usage_errors(), Store(db, read_only=True) as store:
+    with usage_errors(), Store(db, read_only=True) as store:
         article = _find_article(store, article_id)
         sources = store.sources(article.id)
     if as_json:
@@ -548,7 +462,7 @@ def events_command(
         article=article,
         limit=limit,
     )
-    with _usage_errors(), Store(db, read_only=True) as store:
+    with usage_errors(), Store(db, read_only=True) as store:
         rows = store.list_grouped_events(query) if grouped else store.list_events(query)
     if as_json:
         for row in rows:
@@ -656,7 +570,7 @@ def quotes_command(
         article=article,
         limit=limit,
     )
-    with _usage_errors(), Store(db, read_only=True) as store:
+    with usage_errors(), Store(db, read_only=True) as store:
         rows = store.list_quotes(query)
     if as_json:
         for row in rows:
@@ -727,7 +641,7 @@ def export_command(
         machine=machine_coding,
     )
     to_stdout = target == "-"
-    with _usage_errors(), Store(db, read_only=True) as store:
+    with usage_errors(), Store(db, read_only=True) as store:
         summary = export(
             store.con,
             fmt,
@@ -762,7 +676,7 @@ def codebook_command(fmt: str) -> None:
 @json_option
 def errors_command(db: Path, level: str | None, resolved: bool, limit: int, as_json: bool) -> None:
     """List documents that failed (and, on request, warnings), most recent first."""
-    with _usage_errors(), Store(db, read_only=True) as store:
+    with usage_errors(), Store(db, read_only=True) as store:
         rows = store.failures(
             level=None if level == "all" else (level or "error"), limit=limit, resolved=resolved
         )
@@ -830,9 +744,9 @@ def eval_command(
     from .evaluation.evaluate import evaluate, gate, read_floors
     from .evaluation.importers import import_gold
 
-    pipeline = _pipeline(model, actor_files, lexicon_files, not no_classifier)
+    pipeline = build_pipeline(model, actor_files, lexicon_files, not no_classifier)
     failed: list[str] = []
-    with _usage_errors(EventwireError):
+    with usage_errors(EventwireError):
         for path in gold:
             items = (i for i in import_gold(path, fmt) if split is None or i.split == split)
             result = evaluate(islice(items, limit), pipeline, name=path.name)
@@ -858,24 +772,6 @@ def _write_report(target: Path, gold_path: Path, all_gold: tuple[Path, ...], con
     target.write_text(content, encoding="utf-8")
 
 
-def _pipeline(
-    model: str, actor_files: tuple[str, ...], lexicon_files: tuple[str, ...] = (), classifier: bool = True
-) -> Pipeline:
-    """The pipeline the options describe, its user dictionaries and lexicons checked now (a bad entry is exit 2,
-    file:line)."""
-    with _usage_errors(DictionaryError):
-        if actor_files:
-            dictionaries.load(actor_files)
-        if lexicon_files:
-            from .lexicon import Lexicon
-
-            Lexicon.load(lexicon_files)
-        config = PipelineConfig(
-            model=model, dictionaries=actor_files, lexicons=lexicon_files, classifier=classifier
-        )
-        return Pipeline(config)
-
-
 @cli.group("dictionaries")
 def dictionaries_group() -> None:
     """Actor dictionaries: check your own, import PETRARCH's actor, agent and verb dictionaries."""
@@ -885,7 +781,7 @@ def dictionaries_group() -> None:
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 def dictionaries_check(files: tuple[str, ...]) -> None:
     """Load the shipped dictionaries and FILES; print what they hold, or the first error with its file and line."""
-    with _usage_errors(DictionaryError):
+    with usage_errors(DictionaryError):
         loaded = dictionaries.load(files)
     entries = {id(e): e for found in loaded.names.values() for e in found}
     kinds = Counter(e.kind for e in entries.values())
@@ -917,7 +813,7 @@ def dictionaries_import_petrarch(actors_file: Path, agents_file: Path | None, ou
     from . import petrarch
 
     skipped: list[str] = []
-    with _usage_errors(DictionaryError):
+    with usage_errors(DictionaryError):
         actors = petrarch.read_actors(actors_file.read_text(encoding="utf-8"), str(actors_file), skipped)
         roles = (
             petrarch.read_agents(agents_file.read_text(encoding="utf-8"), str(agents_file))
@@ -951,7 +847,7 @@ def dictionaries_import_petrarch_verbs(verbs_file: Path, output: Path, model: st
     from . import petrarch
     from .lexicon import Lexicon
 
-    with _usage_errors(DictionaryError):
+    with usage_errors(DictionaryError):
         found = petrarch.read_verbs(
             verbs_file.read_text(encoding="utf-8"), str(verbs_file), petrarch.english(model)
         )
@@ -990,27 +886,6 @@ def _example_paths(paths: tuple[str, ...], example: bool) -> Iterator[list[str]]
         return
     with resources.as_file(resources.files("eventwire") / "examples" / EXAMPLE) as path:
         yield [str(path), *checked]
-
-
-@contextmanager
-def _usage_errors(*also: type[EventwireError]) -> Iterator[None]:
-    """Turn configuration problems, missing or locked files (and the given errors) into a message and exit 2."""
-    try:
-        yield
-    except UsageError as exc:
-        err.print(Text("error: ", style="red") + Text(exc.reason))
-        sys.exit(2)
-    except also as exc:
-        err.print(Text("error: ", style="red") + Text(str(exc)))
-        sys.exit(2)
-    except (FileNotFoundError, duckdb.Error) as exc:
-        err.print(Text("error: ", style="red") + Text(_first_line(exc)))
-        sys.exit(2)
-
-
-def _first_line(exc: BaseException) -> str:
-    """The first line of an exception's message (DuckDB adds pages of context)."""
-    return str(exc).strip().split("\n")[0]
 
 
 @contextmanager

@@ -763,7 +763,7 @@ class _Index:
     def add(self, event: Event, mention: Mention | None = None) -> None:
         """Index an event under its mentions (only the new one's buckets when one is given)."""
         for m in (mention,) if mention else event.mentions:
-            for key in _keys(m):
+            for key in index_keys(m):
                 days = self.buckets.get(key)
                 if days is None:
                     days = self.buckets[key] = {}
@@ -777,7 +777,7 @@ class _Index:
         date = mention.date
         days = [None] if date is None else [date + offset for offset in self.offsets]
         found: dict[str, Event] = {}
-        for key in _keys(mention):
+        for key in index_keys(mention):
             by_day = self.buckets.get(key)
             if by_day:
                 for day in days:
@@ -787,7 +787,7 @@ class _Index:
         return list(found.values())
 
 
-def _keys(mention: Mention) -> list[tuple[str, str]]:
+def index_keys(mention: Mention) -> list[tuple[str, str]]:
     """A mention's index keys (with each day): its root group, and the country part (first three letters) of each
     actor, since agreeing actors share it (RUS and RUSGOV), or its article, where mentions may join without a
     shared actor."""

@@ -215,7 +215,7 @@ def finish_batch(
         _count(summary, result)
         batch.articles.append(result)
         batch.sources.append((result.id, result.source))
-        batch.failures.extend(_warnings(result))
+        batch.failures.extend(warning_rows(result))
     for copy in copies:
         if copy.id in failed:
             # The same text read from another source fails the same way, and is reported where it was read.
@@ -249,7 +249,7 @@ def _duplicate(batch: Batch, summary: IngestSummary, article: Article) -> None:
     """Record another source of an article that is stored (or being stored in this batch)."""
     summary.duplicate += 1
     batch.sources.append((article.id, article.source))
-    batch.failures.extend(_warnings(article))
+    batch.failures.extend(warning_rows(article))
 
 
 def _fail(batch: Batch, summary: IngestSummary, failure: Failure) -> None:
@@ -259,7 +259,7 @@ def _fail(batch: Batch, summary: IngestSummary, failure: Failure) -> None:
     batch.failures.append(failure)
 
 
-def _warnings(article: Article) -> list[Failure]:
+def warning_rows(article: Article) -> list[Failure]:
     """An article's warnings as warning rows, located at the source they came from."""
     source: Source = article.source
     return [

@@ -14,9 +14,10 @@ from pathlib import Path
 import click
 import duckdb
 
+from .commandline import db_option, max_chars_option
 from .nlp import DEFAULT_MODEL
-from .readers import DEFAULT_MAX_CHARS, ReadOptions
-from .store import DEFAULT_DB, Store
+from .readers import ReadOptions
+from .store import Store
 
 
 @click.command("spark")
@@ -55,7 +56,7 @@ from .store import DEFAULT_DB, Store
 @click.option(
     "--date", type=click.DateTime(["%Y-%m-%d"]), help="Publication date for documents that carry none."
 )
-@click.option("--max-chars", default=DEFAULT_MAX_CHARS, show_default=True, type=click.IntRange(1))
+@max_chars_option
 @click.option(
     "--as-of",
     type=click.DateTime(),
@@ -96,15 +97,7 @@ def spark_command(
 
 @click.command("load")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option(
-    "--db",
-    "db",
-    default=DEFAULT_DB,
-    show_default=True,
-    envvar="EVENTWIRE_DB",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="DuckDB file of the store.",
-)
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Print what was loaded as JSON.")
 def load_command(directory: Path, db: Path, as_json: bool) -> None:
     """Bring the Parquet tables of `eventwire spark` into the store; loading twice changes nothing."""

@@ -24,10 +24,9 @@ from typing import Any
 import pyarrow as pa
 
 from . import copies, grouping, readers
-from .clustering import MatchRule, cluster
-from .clustering import _keys as index_keys
+from .clustering import MatchRule, cluster, index_keys
 from .errors import EventwireError, NlpError, ReadError, Unreadable
-from .ingest import _warnings as article_warnings
+from .ingest import warning_rows
 from .model import Article, Document, Failure
 from .pipeline import Pipeline
 from .store import (
@@ -266,7 +265,7 @@ def _rows(article: Article) -> dict[str, Any]:
         "article": _article_row(article, _NOW),
         "source": _source_row(article.id, article.source, _NOW),
         **_annotation_rows([article]),
-        "errors": [_error_row(f, _NOW) for f in article_warnings(article)],
+        "errors": [_error_row(f, _NOW) for f in warning_rows(article)],
         "outlet": copies.outlet(article.source, article.metadata),
         "minhash": [int(v) for v in values],
         "bands": copies.bands(values),
@@ -291,7 +290,7 @@ def later_copies(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
                 rows.append(
                     {
                         "source": _source_row(copy.id, copy.source, _NOW),
-                        "errors": [_error_row(f, _NOW) for f in article_warnings(copy)],
+                        "errors": [_error_row(f, _NOW) for f in warning_rows(copy)],
                     }
                 )
             else:

@@ -11,20 +11,24 @@ from pathlib import Path
 from types import FrameType
 
 import click
-from rich.console import Console
 from rich.text import Text
 
+from .commandline import (
+    actors_option,
+    build_pipeline,
+    classifier_option,
+    db_option,
+    err,
+    lexicon_option,
+    model_option,
+    out,
+    usage_errors,
+)
 from .feeds import parse_interval, read_feeds_file
 from .fetch import USER_AGENT
 from .model import Failure
-from .nlp import DEFAULT_MODEL
 from .readers import DEFAULT_MAX_CHARS
-from .store import DEFAULT_DB
 from .watch import RoundSummary, WatchSettings, watch
-
-# As the command line's: lines are never broken at the terminal width, so a log stays one round per line.
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _duration(ctx: click.Context, param: click.Parameter, value: str) -> float:
@@ -45,15 +49,7 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> float:
     help="Time between two polling rounds: 30s, 15m, 1h, 1h30m.",
 )
 @click.option("--once", is_flag=True, help="Poll once, fetch and store what is new, and exit (for cron).")
-@click.option(
-    "--db",
-    "db",
-    default=DEFAULT_DB,
-    show_default=True,
-    envvar="EVENTWIRE_DB",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="DuckDB file of the store.",
-)
+@db_option
 @click.option(
     "--delay",
     default="1s",
@@ -83,35 +79,10 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> float:
     help="Fetch links to private, loopback and link-local addresses from any feed, not only from a feed on such "
     "an address.",
 )
-@click.option(
-    "--model",
-    default=DEFAULT_MODEL,
-    show_default=True,
-    envvar="EVENTWIRE_MODEL",
-    help="Installed spaCy pipeline (package name or path).",
-)
-@click.option(
-    "--actors",
-    "actor_files",
-    multiple=True,
-    envvar="EVENTWIRE_ACTORS",
-    type=click.Path(exists=True, dir_okay=False),
-    help="A user actor dictionary (CSV or YAML), as for ingest; repeatable.",
-)
-@click.option(
-    "--lexicon",
-    "lexicon_files",
-    multiple=True,
-    envvar="EVENTWIRE_LEXICON",
-    type=click.Path(exists=True, dir_okay=False),
-    help="A user event lexicon (CSV), as for ingest; repeatable.",
-)
-@click.option(
-    "--no-classifier",
-    "no_classifier",
-    is_flag=True,
-    help="Code events with the lexicon alone, as for ingest.",
-)
+@model_option
+@actors_option
+@lexicon_option
+@classifier_option
 def watch_command(
     feeds_file: Path,
     interval: float,
@@ -137,9 +108,6 @@ def watch_command(
 
     Exit status with --once: 0 when nothing failed, 1 when something did (kept as error rows), 2 on usage errors.
     """
-    # The command line's own helpers, imported here because the command line imports this module.
-    from .cli import _pipeline, _usage_errors
-
     settings = WatchSettings(
         interval=interval,
         delay=delay,
@@ -148,9 +116,9 @@ def watch_command(
         max_chars=max_chars,
         allow_private=allow_private,
     )
-    pipeline = _pipeline(model, actor_files, lexicon_files, not no_classifier)
+    pipeline = build_pipeline(model, actor_files, lexicon_files, not no_classifier)
     stop = threading.Event()
-    with _usage_errors():
+    with usage_errors():
         read_feeds_file(feeds_file)  # a broken feeds file is a usage error before the model loads
         pipeline.nlp  # noqa: B018 - load the model before the first request, so no fetch waits for it
         _stop_on_signals(stop)

@@ -11,18 +11,9 @@ from typing import Any
 import click
 
 from .. import corrections
-from ..store import DEFAULT_DB, Store
+from ..commandline import db_option
+from ..store import Store
 from .downloads import json_default
-
-db_option = click.option(
-    "--db",
-    "db",
-    default=DEFAULT_DB,
-    show_default=True,
-    envvar="EVENTWIRE_DB",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="DuckDB file of the store.",
-)
 
 
 @click.command("serve")
