@@ -129,6 +129,47 @@ def test_same_article_in_two_files(tmp_path: Path, store: Store, pipeline: Pipel
     assert store.counts() == counts
 
 
+def test_a_copy_in_the_next_batch_is_a_duplicate(tmp_path: Path, store: Store, pipeline: Pipeline) -> None:
+    """A text read again one batch later, while its first batch may still be being written, is a duplicate
+    source of the same article, not parsed again."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    _header(docs / "a.txt", "2024-03-04", "Ministers meet in Cairo", BODY)
+    _header(docs / "b.txt", "2024-03-04", "Ministers meet in Cairo", BODY)
+    _header(docs / "c.txt", "2024-03-05", "Aid convoys", "Jordan sent aid convoys to Gaza on Wednesday.")
+    summary = ingest([str(docs)], store, pipeline, batch_size=1)
+    assert (summary.read, summary.new, summary.duplicate, summary.failed) == (3, 2, 1, 0)
+    assert (store.counts()["articles"], store.counts()["sources"]) == (2, 3)
+
+
+def test_a_failed_write_stops_the_ingest(
+    tmp_path: Path, store: Store, pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the database refuses a batch, the ingest stops with that error; the batches before it stay stored
+    and a later run stores the rest."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i, town in enumerate(("Cairo", "Amman", "Doha")):
+        _header(docs / f"{i}.txt", "2024-03-04", f"Ministers meet in {town}", BODY.replace("Cairo", town))
+    write = Store.write
+    calls = []
+
+    def refuse_second(self: Store, batch: object) -> None:
+        calls.append(batch)
+        if len(calls) == 2:
+            raise OSError("No space left on device")
+        write(self, batch)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "write", refuse_second)
+    with pytest.raises(OSError, match="No space left"):
+        ingest([str(docs)], store, pipeline, batch_size=1)
+    assert store.counts()["articles"] == 1
+    monkeypatch.setattr(Store, "write", write)
+    summary = ingest([str(docs)], store, pipeline, batch_size=1)
+    assert (summary.new, summary.duplicate) == (2, 1)
+    assert store.counts()["articles"] == 3
+
+
 def _bad_inputs(docs: Path) -> dict[tuple[str, int | None], str]:
     """Write good and bad inputs; the expected error code of each bad one by (source, line)."""
     docs.mkdir()
