@@ -218,13 +218,7 @@ class _Round:
     def poll(self, feed: FeedRow) -> None:
         """Poll one feed and record its new entries, or its failure (an unexpected one included)."""
         self.summary.feeds += 1
-        try:
-            self._poll(feed)
-        except Stopped:
-            raise
-        except Exception as exc:  # the last resort: one feed must not stop the round, nor every run after it
-            LOGGER.exception("%s: unexpected error", feed.url)
-            self._feed_failed(feed, unexpected(exc, feed.url))
+        _last_resort(feed.url, lambda: self._poll(feed), lambda exc: self._feed_failed(feed, exc))
 
     def _poll(self, feed: FeedRow) -> None:
         """Poll one feed and record its new entries, or its failure."""
@@ -293,13 +287,7 @@ class _Round:
 
     def fetch(self, item: Item) -> None:
         """Fetch one item and store what it holds, or record why it could not be (an unexpected error included)."""
-        try:
-            self._fetch(item)
-        except Stopped:
-            raise
-        except Exception as exc:  # the last resort: one item must not stop the round, nor every run after it
-            LOGGER.exception("%s: unexpected error", item.url)
-            self._fetch_failed(item, unexpected(exc, item.url))
+        _last_resort(item.url, lambda: self._fetch(item), lambda exc: self._fetch_failed(item, exc))
 
     def _fetch(self, item: Item) -> None:
         """Fetch one item and store what it holds, or record why it could not be fetched."""
@@ -396,6 +384,18 @@ def unexpected(exc: Exception, url: str) -> FetchError:
 def _host_at_fault(exc: EventwireError) -> TypeGuard[NetworkError | HttpStatusError]:
     """Whether a failure says the host is struggling (a timeout, 429, 5xx), so that it is left alone a while."""
     return isinstance(exc, NetworkError | HttpStatusError) and exc.transient
+
+
+def _last_resort(url: str, work: Callable[[], None], failed: Callable[[FetchError], None]) -> None:
+    """Do the work for one feed or page; an error nobody foresaw is recorded as its failure, so that one URL
+    stops neither the round nor every run after it (a stop request still stops)."""
+    try:
+        work()
+    except Stopped:
+        raise
+    except Exception as exc:
+        LOGGER.exception("%s: unexpected error", url)
+        failed(unexpected(exc, url))
 
 
 def read_page(response: Response, item: Item, max_chars: int) -> list[ReadItem]:
