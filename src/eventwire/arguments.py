@@ -27,6 +27,37 @@ ByToken = dict[int, list[ActorMention]]
 # Prepositions that introduce whom an act is aimed at.
 TARGET_PREPS = frozenset({"with", "to", "against", "on", "at", "toward", "towards", "upon", "into", "over"})
 
+# Verbs whose object does the act of their infinitive ("prompted Israel to freeze", "forced Turkey to close").
+OBJECT_CONTROL = frozenset(
+    {
+        "prompt",
+        "force",
+        "compel",
+        "oblige",
+        "push",
+        "pressure",
+        "pressurize",
+        "pressurise",
+        "lead",
+        "cause",
+        "allow",
+        "permit",
+        "enable",
+        "help",
+        "persuade",
+        "convince",
+        "tell",
+        "instruct",
+        "authorize",
+        "authorise",
+        "require",
+        "get",
+    }
+)
+
+# Verbs whose object is the one said to have done the act after "of" or "for".
+ACCUSING = frozenset({"accuse", "blame", "suspect", "charge", "condemn", "criticize", "criticise", "praise"})
+
 # The preposition of the other party of a meeting ("received a call from X").
 FROM = frozenset({"from"})
 
@@ -73,14 +104,14 @@ PARTITIVES = frozenset(
 def subject_actors(token: Token, by_token: ByToken) -> list[ActorMention]:
     """Who did it: the verb's subject or passive by-agent, else the subject it shares with a verb it is
     coordinated with or controlled by or is an adjunct of ("said after meeting X", "were killed trying to
-    kidnap"), else the noun a relative clause hangs on."""
+    kidnap"), the object of a verb of causing ("prompted Israel to freeze"), the owner of a decision
+    ("Trump's decision to withdraw"), else the noun a relative clause hangs on."""
     verb: Token | None = token
     said_of = accused(token, by_token)
     if said_of is not None:
         return said_of
     while verb is not None:
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
-        if passive and verb.i == token.i:
+        if verb.i == token.i and passive(verb):
             agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
             return actors_of_all(agents, by_token)
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj", "nsubjpass")]
@@ -88,8 +119,42 @@ def subject_actors(token: Token, by_token: ByToken) -> list[ActorMention]:
             return actors_of_all(subjects, by_token)
         if verb.dep_ == "relcl":
             return actors_of(verb.head, by_token)
+        controllers = _controllers(verb, by_token)
+        if controllers is not None:
+            return controllers
         verb = _shared_subject_verb(verb)
     return []
+
+
+def passive(verb: Token) -> bool:
+    """Whether a verb is passive: with a passive subject or auxiliary, or a participle on a noun ("the
+    agreement, lauded by Rice")."""
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
+        verb.dep_ == "acl" and verb.tag_ == "VBN"
+    )
+
+
+def _controllers(verb: Token, by_token: ByToken) -> list[ActorMention] | None:
+    """The actors an infinitive's subject is by control other than by its governor's subject: the object of a
+    verb of causing ("forced Turkey to close"), or who a decision, plan or request belongs to ("Trump's decision
+    to withdraw", "the US decision to reimpose"); None when neither applies."""
+    if not to_infinitive(verb):
+        return None
+    head = verb.head
+    if verb.dep_ in ("xcomp", "ccomp", "advcl") and head.lemma_.lower() in OBJECT_CONTROL:
+        found = actors_of_all([c for c in head.children if c.dep_ in ("dobj", "obj")], by_token)
+        return found or None
+    if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN"):
+        if head.i in by_token and head.dep_ in ("dobj", "obj") and head.head.lemma_.lower() in OBJECT_CONTROL:
+            return actors_of(head, by_token)  # "forced Turkey to close", the infinitive hung on the object
+        found = noun_sources(head, by_token)
+        return found or None
+    return None
+
+
+def to_infinitive(token: Token) -> bool:
+    """Whether a verb is a to-infinitive ("to provide")."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
 
 
 def _shared_subject_verb(verb: Token) -> Token | None:
@@ -108,39 +173,59 @@ def accused(verb: Token, by_token: ByToken) -> list[ActorMention] | None:
     prep = verb.head
     if verb.dep_ != "pcomp" or prep.dep_ != "prep" or prep.lower_ not in ("of", "for"):
         return None
-    objects = [c for c in prep.head.children if c.dep_ in ("dobj", "obj")]
+    owner = prep.head
+    if owner.dep_ in ("dobj", "obj") and owner.pos_ in ("NOUN", "PROPN") and owner.head.lemma_ in ACCUSING:
+        return actors_of(owner, by_token)  # "accused Angolan troops of attacking": "of" parsed on the object
+    objects = [c for c in owner.children if c.dep_ in ("dobj", "obj")]
     return actors_of_all(objects, by_token) if objects else None
 
 
-def targets(token: Token, match: Match, by_token: ByToken) -> list[ActorMention]:
+def targets(
+    token: Token, match: Match, by_token: ByToken, sources: Iterable[ActorMention] = ()
+) -> list[ActorMention]:
     """To whom: the passive subject, the direct or indirect object, or the object of a targeting preposition
-    on the verb or on its light-verb noun ("expressed dissatisfaction with Russia")."""
-    passive = actors_of_all([c for c in token.children if c.dep_ == "nsubjpass"], by_token)
-    if passive:
-        return passive
+    on the verb or on its light-verb noun ("expressed dissatisfaction with Russia"); an object the lexicon
+    reads with its verb is a target when it is another country's ("expelled two Russian diplomats", not
+    "recalled its ambassador")."""
+    patients = actors_of_all([c for c in token.children if c.dep_ == "nsubjpass"], by_token)
+    if token.dep_ == "acl" and token.tag_ == "VBN":
+        patients = patients or actors_of(token.head, by_token)  # "protesters arrested by police"
+    if patients:
+        return patients
     heads = [token] + ([token.doc[match.object]] if match.object is not None else [])
-    found = objects(token, by_token) if match.object is None else []
+    if match.object is None:
+        found = objects(token, by_token)
+    else:
+        found = owners(token.doc[match.object], by_token) + _foreign(
+            token.doc[match.object], by_token, sources
+        )
     # A visit's target is where the visitor goes: "headed for Jordan", "arrived in Moscow".
     preps = TARGET_PREPS | VISIT_PREPS if match.entry.code.startswith("042") else TARGET_PREPS
     for head in heads:
         found.extend(prep_actors(head, by_token, preps))
     if not found and ontology.root(match.entry.code) >= "14":
-        found = _place_targets(heads, preps)
+        found = place_targets(heads, preps)
     return unique(found)
 
 
-def _place_targets(heads: list[Token], preps: frozenset[str]) -> list[ActorMention]:
+def place_targets(heads: list[Token], preps: frozenset[str]) -> list[ActorMention]:
     """For force, protest and coercion aimed at a place ("launched drones at Moscow", "shelled Kyiv"), the
     country the place is, or is the capital of: CAMEO codes the target country of an attack on its territory."""
-    candidates = [c for h in heads for c in h.children if c.dep_ == "dobj"]
+    candidates = [c for h in heads if h.pos_ == "VERB" for c in h.children if c.dep_ == "dobj"]
     candidates += [
         o for h in heads for p in h.children if p.dep_ == "prep" and p.lower_ in preps for o in p.children
     ]
     found: list[ActorMention] = []
     for token in candidates:
-        if token.ent_type_ not in ("GPE", "LOC") or token.dep_ not in ("dobj", "pobj"):
+        if token.dep_ not in ("dobj", "pobj"):
             continue
-        ent = _entity_at(token)
+        if token.ent_type_ in ("GPE", "LOC"):
+            ent = _entity_at(token)
+        elif token.pos_ == "PROPN" and not token.ent_type_:
+            # The tagger misses some capitals ("the shelling of Kyiv"): a proper noun with its compounds.
+            ent = token.doc[min([token.i] + [c.i for c in token.lefts if c.dep_ == "compound"]) : token.i + 1]
+        else:
+            continue
         iso3 = place_country(ent.text)
         if iso3 is not None:
             span = Span(ent.start_char, ent.end_char, ent.text)
@@ -205,13 +290,38 @@ def _by_agent(token: Token, by_token: ByToken) -> list[ActorMention]:
     return []
 
 
+def _foreign(noun: Token, by_token: ByToken, sources: Iterable[ActorMention]) -> list[ActorMention]:
+    """The actors a noun names that belong to a country none of the sources is from (none without sources)."""
+    home = {m.country for m in sources}
+    if not home or None in home:
+        return []
+    return [m for m in by_token.get(noun.i, []) if m.country and m.country not in home]
+
+
+def owners(noun: Token, by_token: ByToken) -> list[ActorMention]:
+    """Whose request, call or offer a verb acts on: a named possessor of its object ("rejected Erdogan's calls",
+    "accepted Iran's offer"); a pronoun there is the subject's own ("expressed its concern")."""
+    named = [c for c in noun.children if c.dep_ == "poss" and c.pos_ != "PRON"]
+    return actors_of_all(named, by_token)
+
+
 def prep_actors(token: Token, by_token: ByToken, preps: frozenset[str] = TARGET_PREPS) -> list[ActorMention]:
-    """The actors named after a targeting preposition of a word."""
+    """The actors named after a targeting preposition of a word, or in the "of" phrase of what it names
+    ("displeasure over the participation of Hamas")."""
     found: list[ActorMention] = []
     for prep in token.children:
         if prep.dep_ == "prep" and prep.lower_ in preps:
-            found.extend(actors_of_all([c for c in prep.children if c.dep_ == "pobj"], by_token))
+            nouns = [c for c in prep.children if c.dep_ == "pobj"]
+            found.extend(actors_of_all(nouns, by_token) or _of_actors(nouns, by_token))
     return found
+
+
+def _of_actors(nouns: list[Token], by_token: ByToken) -> list[ActorMention]:
+    """The actors after "of" on nouns that name none themselves."""
+    inner = [
+        o for n in nouns for p in n.children if p.dep_ == "prep" and p.lower_ == "of" for o in p.children
+    ]
+    return actors_of_all([o for o in inner if o.dep_ == "pobj"], by_token)
 
 
 def between(token: Token, by_token: ByToken) -> list[ActorMention]:
@@ -235,13 +345,46 @@ def noun_sources(token: Token, by_token: ByToken) -> list[ActorMention]:
 
 
 def demonym(token: Token) -> list[ActorMention]:
-    """A country adjective the actor stage left alone ("Israeli war crimes") as an argument of its noun's
-    event: the country it names."""
-    iso3 = dicts.shipped().demonyms.get(dicts.normalise(token.text)) if token.dep_ == "amod" else None
-    if iso3 is None:
+    """A country adjective or name the actor stage left alone ("Israeli war crimes", "US sanctions") as an
+    argument of its noun's event: the country it names; never one after "pro-" or "anti-"."""
+    d = dicts.shipped()
+    key = dicts.normalise(token.text)
+    if token.dep_ == "amod":
+        iso3 = d.demonyms.get(key)
+    elif token.dep_ == "compound" and token.pos_ == "PROPN":
+        iso3 = d.country_names.get(key)
+    else:
+        iso3 = None
+    if iso3 is None or stance(token) is not None:
         return []
+    return [_country_word(token, iso3)]
+
+
+def _country_word(token: Token, iso3: str) -> ActorMention:
+    """A country word as the actor it names, the word as its evidence."""
     span = Span(token.idx, token.idx + len(token.text), token.text)
-    return [ActorMention(-1 - token.i, 0, span, iso3, country=iso3, via="demonym", coded=True)]
+    return ActorMention(-1 - token.i, 0, span, iso3, country=iso3, via="demonym", coded=True)
+
+
+def stance(token: Token) -> str | None:
+    """The word "pro" or "anti" when a word follows one of them ("pro-Iranian", "anti - Israeli"), else None."""
+    i = token.i - 1
+    doc = token.doc
+    if i >= 0 and doc[i].text in ("-", "–"):
+        i -= 1
+    word = doc[i].lower_ if i >= 0 else ""
+    return word if word in ("pro", "anti") else None
+
+
+def against(noun: Token) -> list[ActorMention]:
+    """The country an "anti-" adjective names is whom a nominal act is aimed at ("anti-Israeli bombings")."""
+    found: list[ActorMention] = []
+    for child in noun.children:
+        if child.dep_ == "amod" and stance(child) == "anti":
+            iso3 = dicts.shipped().demonyms.get(dicts.normalise(child.text))
+            if iso3 is not None:
+                found.append(_country_word(child, iso3))
+    return found
 
 
 def governor_subject(token: Token, by_token: ByToken) -> list[ActorMention]:

@@ -106,6 +106,8 @@ CHARGES: dict[str, str] = {
 }
 # Verbs of arrest by the authorities (soldiers "captured" are held by the enemy, not arrested at home).
 ARRESTS = frozenset({"arrest", "detain", "jail", "imprison", "remand", "apprehend"})
+# The preposition of a nominal attack's place ("the shelling of Kharkiv").
+OF = frozenset({"of"})
 # Sectors of crowds and of the forces facing them, for the conventions on clashes.
 CIVIL_SECTORS = frozenset({"CVL", "OPP", "EDU", "LAB", "REF"})
 ARMED_SECTORS = frozenset({"MIL", "COP", "SPY", "UAF"})
@@ -349,7 +351,7 @@ def _announced(
         if family in ("appeal", "demand"):
             targets = _addressee(controller, act, by_token)
         else:
-            targets = arguments.targets(act, match, by_token)
+            targets = arguments.targets(act, match, by_token, sources)
         consumed.update(words)
         consumed.update(_clause_nouns(act))
         event = _Event(words, code, sources, targets, f"{match.entry.origin} via {family}", controller.i)
@@ -398,18 +400,17 @@ def _complements(token: Token, family: intents.Family) -> list[Token]:
     # "urged Israel to stop": spaCy hangs the infinitive under the object sometimes.
     for child in token.children:
         if child.dep_ in ("dobj", "pobj"):
-            acts.extend(c for c in child.children if c.dep_ in ("acl", "relcl") and _infinitive(c))
+            acts.extend(
+                c for c in child.children if c.dep_ in ("acl", "relcl") and arguments.to_infinitive(c)
+            )
     clauses = family in ("demand", "appeal")
     return [
         a
         for a in acts
-        if _infinitive(a) or a.dep_ == "xcomp" or (clauses and a.dep_ == "ccomp" and not modes.conditional(a))
+        if arguments.to_infinitive(a)
+        or a.dep_ == "xcomp"
+        or (clauses and a.dep_ == "ccomp" and not modes.conditional(a))
     ]
-
-
-def _infinitive(token: Token) -> bool:
-    """Whether a verb is a to-infinitive ("to provide")."""
-    return any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
 
 
 def _controller(token: Token) -> Token:
@@ -429,7 +430,7 @@ def _verbal(token: Token, lexicon: Lexicon, by_token: arguments.ByToken, consume
         return None
     match = matches[0]
     sources = arguments.subject_actors(token, by_token)
-    targets = arguments.targets(token, match, by_token)
+    targets = arguments.targets(token, match, by_token, sources)
     if match.entry.code[:2] in ("04", "05"):
         # "received a call from X", "welcomed a delegation from X": the other party of a meeting.
         heads = [token] + ([token.doc[match.object]] if match.object is not None else [])
@@ -495,7 +496,7 @@ def _nominal_trigger(token: Token, lexicon: Lexicon) -> bool:
 
 def _purpose(token: Token, matches: list[Match], lexicon: Lexicon) -> bool:
     """Whether a verb is the purpose of an act of the same kind ("fired rounds to disperse the mob"): one event."""
-    if token.dep_ not in ("advcl", "xcomp") or not _infinitive(token):
+    if token.dep_ not in ("advcl", "xcomp") or not arguments.to_infinitive(token):
         return False
     roots = {ontology.root(m.entry.code) for m in matches}
     return any(ontology.root(m.entry.code) in roots for m in lexicon.matches(token.head))
@@ -541,11 +542,15 @@ def _nominal(
         return None
     match = matches[0]
     sources = arguments.noun_sources(token, by_token)
-    targets = arguments.prep_actors(token, by_token)
+    targets = arguments.prep_actors(token, by_token) + arguments.against(token)
+    if not targets and ontology.root(match.entry.code) >= "14":
+        # "their bombardment of Kyiv": the object of a force is what "of" names.
+        targets = arguments.prep_actors(token, by_token, OF) or arguments.place_targets([token], OF)
     between = arguments.between(token, by_token)
     if between:
         sources = between
-    if not sources and (targets or _claimed(token)) and not _criticised(token, lexicon):
+    owned = any(c.dep_ == "poss" and c.pos_ == "PRON" for c in token.children)  # "their bombardment"
+    if not sources and (targets or owned or _claimed(token)) and not _criticised(token, lexicon):
         sources = arguments.governor_subject(token, by_token)
     if not sources and not targets:
         return None
@@ -593,7 +598,7 @@ def _conventions(event: _Event, sent: SpacySpan) -> list[_Event]:
     troops or police is a violent protest (145) one way and repression (175) the other."""
     head = sent.doc[event.head]
     arrest = event.code.startswith("173") and head.lemma_ in ARRESTS and _kinds(event.targets) != "armed"
-    if arrest and not event.sources and event.targets and _passive(head):
+    if arrest and not event.sources and event.targets and arguments.passive(head):
         country = next((m.country for m in event.targets if m.country), None)
         if country is not None:
             event.sources = [_by_convention(head, country, "COP")]
@@ -616,11 +621,6 @@ def _conventions(event: _Event, sent: SpacySpan) -> list[_Event]:
             back = replace(event, code="175", sources=forces, targets=crowd, trigger=list(event.trigger))
             return [event, back]
     return [event]
-
-
-def _passive(verb: Token) -> bool:
-    """Whether a verb is in the passive voice."""
-    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
 
 
 def _kinds(mentions: list[ActorMention]) -> str | None:

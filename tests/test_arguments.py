@@ -1,0 +1,168 @@
+"""Who did it and to whom beyond subject and object: control by a verb's object or a decision's owner, the owner
+of a rejected request, participles with a by-agent, "of" phrases, "pro-" and "anti-", and nominal attacks. Each
+mechanism has sentences it must read and sentences it must leave alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import annotated
+from eventwire.model import EventMention
+from eventwire.pipeline import Pipeline
+
+
+def _event(pipeline: Pipeline, text: str, prefix: str) -> EventMention:
+    """The only event of a text whose code starts with a prefix."""
+    events = annotated(pipeline, text).events
+    found = [e for e in events if e.code.startswith(prefix)]
+    assert len(found) == 1, [(e.code, e.source, e.target, e.trigger.text) for e in events]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix", "source", "target"),
+    [
+        # The object of a verb of causing does the infinitive's act.
+        ("The bombing prompted France to expel two Russian diplomats.", "16", ["FRA"], ["RUSGOV"]),
+        ("The threats forced Turkey to close its border with Syria.", "191", ["TUR"], ["SYR"]),
+        ("International pressure led Egypt to release the journalists.", "0841", ["EGY"], None),
+        ("The war compelled Germany to impose sanctions on Russia.", "163", ["DEU"], ["RUS"]),
+        # A decision's owner does what was decided, whoever comments on it.
+        ("Israel condemned Turkey's decision to expel its ambassador.", "174", ["TUR"], None),
+        ("The Chinese decision to impose sanctions on Lithuania angered Brussels.", "163", ["CHN"], ["LTU"]),
+    ],
+)
+def test_control_by_object_or_owner(
+    pipeline: Pipeline, text: str, prefix: str, source: list[str], target: list[str] | None
+) -> None:
+    """ "prompted France to expel", "Turkey's decision to expel": the object or the owner is the source."""
+    event = _event(pipeline, text, prefix)
+    assert event.source == source
+    if target is not None:
+        assert event.target == target
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix", "source"),
+    [
+        # "use X to V": the subject acts through X, it is not control by the object.
+        ("Iran used its navy to seize a British tanker.", "171", ["IRN"]),
+        # No owner named: no source is made up.
+        ("The decision to impose sanctions on Lithuania angered Brussels.", "163", []),
+        # A promise is kept by whoever promised (subject control), not by the addressee.
+        ("Russia promised Turkey to stop the shelling.", "03", ["RUS"]),
+    ],
+)
+def test_no_control_by_object(pipeline: Pipeline, text: str, prefix: str, source: list[str]) -> None:
+    """Other verbs with an object and an infinitive keep the subject as the source."""
+    assert _event(pipeline, text, prefix).source == source
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix", "source", "target"),
+    [
+        ("Russia rejected Japan's proposal for talks.", "12", ["RUS"], ["JPN"]),
+        ("A Turkish court rejected Australia's request for an extradition.", "12", ["TURJUD"], ["AUS"]),
+        # A pronoun owner is the subject's own: no target from it.
+        ("Russia expressed its concern over the drills.", "012", ["RUS"], []),
+        ("Israel launched its offensive at dawn.", "19", ["ISR"], []),
+    ],
+)
+def test_owner_of_the_object(
+    pipeline: Pipeline, text: str, prefix: str, source: list[str], target: list[str]
+) -> None:
+    """Rejecting someone's request is aimed at them; "its concern" is the speaker's own."""
+    event = _event(pipeline, text, prefix)
+    assert (event.source, event.target) == (source, target)
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix", "target"),
+    [
+        ("The bombing prompted France to expel two Russian diplomats.", "16", ["RUSGOV"]),
+        # One's own envoy or troops are not the target of recalling or sending them.
+        ("France recalled its ambassador to Italy.", "16", ["ITA"]),
+        ("Russia deployed Russian troops near the border.", "15", []),
+        ("Russia sent Russian troops to Belarus.", "15", ["BLR"]),
+    ],
+)
+def test_object_of_a_light_verb(pipeline: Pipeline, text: str, prefix: str, target: list[str]) -> None:
+    """An object read with its verb ("expel diplomats") is the target only when it is another country's."""
+    assert _event(pipeline, text, prefix).target == target
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix", "source", "target"),
+    [
+        ("The ceasefire, brokered by Qatar, held overnight.", "045", ["QAT"], []),
+        ("Two Georgian journalists detained by Russian troops were freed.", "173", ["RUSMIL"], ["GEOMED"]),
+    ],
+)
+def test_participle_with_agent(
+    pipeline: Pipeline, text: str, prefix: str, source: list[str], target: list[str]
+) -> None:
+    """A participle on a noun is passive: its by-agent is the source, the noun the target."""
+    event = _event(pipeline, text, prefix)
+    assert (event.source, event.target) == (source, target)
+
+
+def test_participle_without_agent(pipeline: Pipeline) -> None:
+    """Without a by-agent, a participle has no source: "the journalists detained on Friday"."""
+    event = _event(pipeline, "Two Georgian journalists detained on Friday were freed.", "173")
+    assert "RUSMIL" not in event.source
+    assert event.target == ["GEOMED"]
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("Egypt expressed displeasure over the role of Qatar in the talks.", ["QAT"]),
+        ("Egypt expressed displeasure over the situation.", []),
+    ],
+)
+def test_target_inside_of_phrase(pipeline: Pipeline, text: str, target: list[str]) -> None:
+    """A targeting preposition whose noun names no actor reaches the actor after "of"."""
+    assert _event(pipeline, text, "111").target == target
+
+
+def test_accused_parsed_on_the_object(pipeline: Pipeline) -> None:
+    """ "accused Belarusian troops of shelling": the troops shelled, whatever "of" hangs on."""
+    event = _event(pipeline, "Kyiv accused Belarusian troops of shelling its border villages.", "19")
+    assert event.source == ["BLRMIL"]
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix", "source", "target"),
+    [
+        ("The pro-Russian militia shelled the town.", "19", [], []),
+        ("Anti-American protests erupted in Baghdad.", "14", [], ["USA"]),
+        ("Russian troops shelled the town.", "19", ["RUSMIL"], []),
+    ],
+)
+def test_pro_and_anti(
+    pipeline: Pipeline, text: str, prefix: str, source: list[str], target: list[str]
+) -> None:
+    """ "pro-Russian" does not make Russia the actor; "anti-American" makes the United States the target."""
+    event = _event(pipeline, text, prefix)
+    assert (event.source, event.target) == (source, target)
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "target"),
+    [
+        ("Russian troops resumed their shelling of Kyiv.", ["RUSMIL"], ["UKRGOV"]),
+        ("The bombardment of Kyiv resumed.", [], ["UKRGOV"]),
+        ("US sanctions on Venezuela took effect.", ["USA"], ["VEN"]),
+    ],
+)
+def test_nominal_attacks(pipeline: Pipeline, text: str, source: list[str], target: list[str]) -> None:
+    """A force noun's "of" names its target; "their shelling" is the subject's; a country before the noun is
+    the source."""
+    event = next(e for e in annotated(pipeline, text).events if e.code[:2] in ("16", "19"))
+    assert (event.source, event.target) == (source, target)
+
+
+def test_of_phrase_of_a_statement_is_not_a_target(pipeline: Pipeline) -> None:
+    """Only force nouns take their target from "of": "the statement of Iran" is not aimed at Iran."""
+    events = annotated(pipeline, "The statement of Iran was read aloud.").events
+    assert all("IRN" not in e.target for e in events)
