@@ -248,6 +248,16 @@ def test_domestic_actors_take_the_country_of_the_article(pipeline: Pipeline) -> 
     assert ("Malagasy officials", "MDGGOV", "role") in codes
 
 
+def test_domestic_actors_take_the_country_of_the_dateline(pipeline: Pipeline) -> None:
+    """A story filed from a city is about its country when nothing else says otherwise, even in lower case."""
+    codes = _codes(_actors(pipeline, "lucknow: police arrested 20 activists near the station on sunday."))
+    assert codes["police"] == "INDCOP"
+    abroad = _codes(
+        _actors(pipeline, "NAIROBI: Police in Uganda and Uganda's army said rebels crossed from Congo.")
+    )
+    assert abroad["Police"] != "KENCOP"
+
+
 def test_no_country_no_guess(pipeline: Pipeline) -> None:
     """Without any country in the article, domestic actors stay uncoded (vague ones are not emitted)."""
     codes = [
@@ -430,11 +440,16 @@ def test_capital_opening_a_paragraph_still_acts(pipeline: Pipeline, text: str) -
         ("Moscow, the capital, was quiet.", None),
         ("Moscow said on Monday it would respond.", None),
         ("Moscow - the capital - was quiet.", None),
+        ("NEW DELHI: The government said", "NEW DELHI"),
+        ("lucknow: police said", "lucknow"),
+        ("However: the talks failed", None),
+        ("Update: Russia said", None),
+        ("Police said: the talks failed", None),
     ],
 )
 def test_datelines(text: str, place: str | None) -> None:
     """A place in capitals opening a paragraph before a comma, an agency or a dash is a dateline; in title case
-    it takes a date or an agency, then a dash."""
+    it takes a date or an agency, then a dash; a city the gazetteer knows, in any case, before a colon."""
     found = datelines.at(text, 0)
     assert (found.place if found else None) == place
 

@@ -150,6 +150,8 @@ MEMBER_NOUNS = frozenset(
     }
 )
 # Role words that mean nothing without a country or an antecedent: never an uncoded actor on their own.
+# How many mentions of its country a story's dateline is worth when finding the country the story is about.
+DATELINE_WEIGHT = 2.0
 VAGUE_ROLES = frozenset(
     {
         "side",
@@ -271,7 +273,7 @@ def find_actors(article: Article, doc: Doc, d: dicts.Dictionaries) -> list[Actor
     """Every actor mention of a parsed article, in text order."""
     found: list[_Found] = []
     starts = [s.span.start for s in article.sentences]
-    context = context_country(doc, d)
+    context = context_country(doc, d, datelines.country(article.text, article.body_start))
     headers = datelines.headers(article.text, article.body_start)
     for sent in doc.sents:
         index = _sentence_index(starts, sent.start_char)
@@ -302,10 +304,12 @@ def _outside(phrase: Span, headers: list[tuple[int, int]]) -> Span | None:
     return phrase
 
 
-def context_country(doc: Doc, d: dicts.Dictionaries) -> str | None:
+def context_country(doc: Doc, d: dicts.Dictionaries, filed_from: str | None = None) -> str | None:
     """The country an article is clearly about: named at least twice as often as any other
-    (the first named wins a tie). Domestic actors without a country word take it ("police", "the government")."""
-    counts: dict[str, float] = {}
+    (the first named wins a tie), its dateline's country counting twice. Domestic actors without a country
+    word take it ("police", "the government")."""
+    # A dateline tells where the story happened even when the tagger finds no place ("lucknow: police …").
+    counts: dict[str, float] = {filed_from: DATELINE_WEIGHT} if filed_from else {}
     capitals = {dicts.normalise(c.capital) for c in d.countries.values() if c.capital}
     for ent in _doc_cache(doc, "ents"):
         # Any label: the tagger takes some countries for people ("Madagascar's capital").

@@ -10,6 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import gazetteer
+
+# How many paragraphs of a story's opening may hold its dateline (a headline or byline may come first).
+OPENING_PARAGRAPHS = 3
+
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _QUALIFIER = r"(?:, (?P<qualifier>[A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+){0,2}))?"
 _DASH = r"(?:—|–|--?(?= ))"
@@ -30,6 +35,11 @@ TITLED = re.compile(
 )
 
 
+# With a colon, as Indian and other agencies write it ("NEW DELHI: The government…", "lucknow: police…"): any
+# case, but only a city the gazetteer knows, since "However: …" or "Update: …" open paragraphs too.
+COLON = re.compile(r"\s*(?P<place>[A-Za-z][A-Za-z'.\-]+(?: [A-Za-z][A-Za-z'.\-]+){0,2})\s*:\s")
+
+
 @dataclass(frozen=True, slots=True)
 class Dateline:
     """A dateline's place (character offsets into the text) and the region or state qualifying it ("Ga.")."""
@@ -47,9 +57,21 @@ def at(text: str, pos: int) -> Dateline | None:
         match = TITLED.match(text, pos)
         if match is not None and not (match["date"] or match["agency"]):
             match = None
-    if match is None:
-        return None
-    return Dateline(match.start("place"), match.end("place"), match["place"], match["qualifier"])
+    if match is not None:
+        return Dateline(match.start("place"), match.end("place"), match["place"], match["qualifier"])
+    match = COLON.match(text, pos)
+    if match is not None and gazetteer.city_country(match["place"]) is not None:
+        return Dateline(match.start("place"), match.end("place"), match["place"], None)
+    return None
+
+
+def country(text: str, body_start: int) -> str | None:
+    """The country of the city a story is filed from, by the dateline of one of its first paragraphs."""
+    for start in paragraph_starts(text, body_start)[:OPENING_PARAGRAPHS]:
+        found = at(text, start)
+        if found is not None:
+            return gazetteer.city_country(found.place)
+    return None
 
 
 def paragraph_start(text: str, body_start: int, pos: int) -> int | None:

@@ -95,8 +95,6 @@ STATE_ABBREVIATIONS = {
     "Okla.": "OK", "Ore.": "OR", "Pa.": "PA", "R.I.": "RI", "S.C.": "SC", "S.D.": "SD", "Tenn.": "TN",
     "Tex.": "TX", "Vt.": "VT", "Va.": "VA", "Wash.": "WA", "W.Va.": "WV", "Wis.": "WI", "Wyo.": "WY",
 }  # fmt: skip
-# A dateline opens one of the body's first paragraphs: a headline or a byline may come before it.
-DATELINE_PARAGRAPHS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,7 +346,7 @@ def _toponyms(article: Article, doc: Doc, gaz: Gazetteer) -> list[Toponym]:
 def _dateline(article: Article, gaz: Gazetteer) -> list[Toponym]:
     """The place of a wire story's dateline ("GAZA CITY, Dec 10 (Reuters) -"), with its qualifier if any: the
     first of the body's first paragraphs that opens with one (a headline or a byline may come first)."""
-    openings = datelines.paragraph_starts(article.text, article.body_start)[:DATELINE_PARAGRAPHS]
+    openings = datelines.paragraph_starts(article.text, article.body_start)[: datelines.OPENING_PARAGRAPHS]
     found = next((d for d in (datelines.at(article.text, pos) for pos in openings) if d is not None), None)
     if found is None:
         return []
