@@ -127,3 +127,31 @@ def test_history(pipeline: Pipeline, text: str, historical: bool) -> None:
     """A year in a dated phrase or "decades ago" makes an act history; an anniversary only what it marks."""
     events = [e for e in _events(pipeline, text) if e.code[:2] in ("18", "19")]
     assert events and all(e.historical is historical for e in events)
+
+
+@pytest.mark.parametrize(
+    ("text", "root"),
+    [
+        ("Clashes broke out in the capital on Friday.", "19"),
+        ("Heavy fighting continues around the airport.", "19"),
+        ("The verdict sparked protests across the country.", "14"),
+    ],
+)
+def test_unrest_told_as_happening(pipeline: Pipeline, text: str, root: str) -> None:
+    """A nominal act of unrest or force that the sentence says happened is an event, even with no actor named."""
+    event = _one(_events(pipeline, text), root)
+    assert event.source == [] and event.target == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The attack was the deadliest in years.",
+        "The protests were larger than last year's.",
+        "Officials discussed the fighting at length.",
+        "The talks broke down on Friday.",
+    ],
+)
+def test_bare_nominal_acts_are_not_events(pipeline: Pipeline, text: str) -> None:
+    """A nominal act with no actor that is only described, discussed, or is no act of unrest is no event."""
+    assert not [e for e in _events(pipeline, text) if e.code[:2] in ("14", "17", "18", "19", "20")]

@@ -106,6 +106,36 @@ CHARGES: dict[str, str] = {
 }
 # Verbs of arrest by the authorities (soldiers "captured" are held by the enemy, not arrested at home).
 ARRESTS = frozenset({"arrest", "detain", "jail", "imprison", "remand", "apprehend"})
+# Roots of acts a noun reports as happening even without its actors: protest, repression, violence, force.
+UNREST_ROOTS = frozenset({"14", "17", "18", "19", "20"})
+# Verbs that tell a nominal act happened or goes on ("clashes broke out", "fighting continues").
+OCCURRING = frozenset(
+    {
+        "break",
+        "erupt",
+        "continue",
+        "resume",
+        "occur",
+        "spread",
+        "intensify",
+        "escalate",
+        "rage",
+        "flare",
+        "follow",
+        "come",
+        "begin",
+        "start",
+        "leave",
+        "kill",
+        "injure",
+        "wound",
+        "claim",
+        "take",
+        "persist",
+    }
+)
+# Verbs that tell a nominal act was set off ("the verdict sparked protests").
+CAUSING = frozenset({"spark", "trigger", "provoke", "prompt", "cause", "ignite", "touch", "fuel", "stage"})
 # The preposition of a nominal attack's place ("the shelling of Kharkiv").
 OF = frozenset({"of"})
 # Sectors of crowds and of the forces facing them, for the conventions on clashes.
@@ -552,10 +582,22 @@ def _nominal(
     owned = any(c.dep_ == "poss" and c.pos_ == "PRON" for c in token.children)  # "their bombardment"
     if not sources and (targets or owned or _claimed(token)) and not _criticised(token, lexicon):
         sources = arguments.governor_subject(token, by_token)
-    if not sources and not targets:
+    if not sources and not targets and not _happening(token, match):
         return None
     consumed.update(match.tokens)
     return _Event(sorted(match.tokens), match.entry.code, sources, targets, match.entry.origin, token.i)
+
+
+def _happening(noun: Token, match: Match) -> bool:
+    """Whether a nominal act of unrest or force is told as happening, though no actor is named: "clashes broke
+    out", "heavy fighting continues", "the decision sparked protests" (a bare "the attack" is not: it is
+    usually an act already reported)."""
+    if ontology.root(match.entry.code) not in UNREST_ROOTS:
+        return False
+    verb = noun.head
+    if noun.dep_ in ("nsubj", "nsubjpass"):
+        return verb.lemma_.lower() in OCCURRING
+    return noun.dep_ == "dobj" and verb.lemma_.lower() in CAUSING
 
 
 def _reports_another(event: _Event, events: list[_Event], sent: SpacySpan) -> bool:
