@@ -106,8 +106,27 @@ CHARGES: dict[str, str] = {
 }
 # Verbs of arrest by the authorities (soldiers "captured" are held by the enemy, not arrested at home).
 ARRESTS = frozenset({"arrest", "detain", "jail", "imprison", "remand", "apprehend"})
-# Roots of acts a noun reports as happening even without its actors: protest, repression, violence, force.
-UNREST_ROOTS = frozenset({"14", "17", "18", "19", "20"})
+# Nouns of unrest and combat that a sentence may report as happening without naming who took part ("clashes
+# broke out"); "strikes" or "attacks" without actors are left out: they are often labour strikes or acts reported
+# before.
+UNREST = frozenset(
+    {
+        "clash",
+        "fighting",
+        "battle",
+        "skirmish",
+        "riot",
+        "rioting",
+        "unrest",
+        "protest",
+        "demonstration",
+        "gunfire",
+        "firing",
+        "shooting",
+        "shelling",
+        "violence",
+    }
+)
 # Verbs that tell a nominal act happened or goes on ("clashes broke out", "fighting continues").
 OCCURRING = frozenset(
     {
@@ -592,7 +611,7 @@ def _happening(noun: Token, match: Match) -> bool:
     """Whether a nominal act of unrest or force is told as happening, though no actor is named: "clashes broke
     out", "heavy fighting continues", "the decision sparked protests" (a bare "the attack" is not: it is
     usually an act already reported)."""
-    if ontology.root(match.entry.code) not in UNREST_ROOTS:
+    if noun.lemma_.lower() not in UNREST:
         return False
     verb = noun.head
     if noun.dep_ in ("nsubj", "nsubjpass"):
