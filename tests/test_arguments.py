@@ -166,3 +166,55 @@ def test_of_phrase_of_a_statement_is_not_a_target(pipeline: Pipeline) -> None:
     """Only force nouns take their target from "of": "the statement of Iran" is not aimed at Iran."""
     events = annotated(pipeline, "The statement of Iran was read aloud.").events
     assert all("IRN" not in e.target for e in events)
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix", "target"),
+    [
+        ("Kenyan police fired tear gas to disperse opposition supporters.", "17", ["KENOPP"]),
+        ("Russian troops shelled the city to force Ukrainian soldiers out.", "19", ["UKRMIL"]),
+        # A purpose that names nobody gives no target; a target already found is kept.
+        ("Kenyan police fired tear gas to clear the road.", "17", []),
+        ("Israel bombed Lebanon to push back Hezbollah.", "19", ["LBN"]),
+    ],
+)
+def test_purpose_names_the_target(pipeline: Pipeline, text: str, prefix: str, target: list[str]) -> None:
+    """Force without an object is aimed at whom its purpose names: "fired tear gas to disperse protesters"."""
+    assert _event(pipeline, text, prefix).target == target
+
+
+def test_force_to_repress_is_one_act(pipeline: Pipeline) -> None:
+    """ "opened fire to disperse the crowd" is one act; "attacked the town and dispersed the crowd" two."""
+    one = annotated(pipeline, "Kenyan police opened fire to disperse the crowd.").events
+    assert len([e for e in one if e.code[:2] in ("17", "18", "19")]) == 1
+    two = annotated(pipeline, "Kenyan police attacked the town and dispersed the crowd.").events
+    assert len([e for e in two if e.code[:2] in ("17", "18", "19")]) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix", "source"),
+    [
+        ("Hezbollah played an important role in fighting Israel.", "19", ["LBNREB"]),
+        ("Iran took part in attacking the tanker.", "19", ["IRN"]),
+        # The noun's own verb is not taken when the act hangs on a noun that is no object.
+        ("The history of attacking Israel is long.", "19", []),
+    ],
+)
+def test_act_under_the_object_of_a_verb(
+    pipeline: Pipeline, text: str, prefix: str, source: list[str]
+) -> None:
+    """ "played a role in fighting Israel": the subject of the verb whose object the act hangs on."""
+    assert _event(pipeline, text, prefix).source == source
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("Ties were frayed by the US refusal to condemn Israel.", ["USA"]),
+        ("Egypt criticized Israel's refusal to release the prisoners.", ["ISR"]),
+        ("Russia explained its refusal to meet Ukraine.", ["RUS"]),
+    ],
+)
+def test_a_refusal_is_its_owners(pipeline: Pipeline, text: str, source: list[str]) -> None:
+    """The refusal is the one the noun names ("the US refusal"), else the subject's ("its refusal")."""
+    assert _event(pipeline, text, "12").source == source

@@ -162,8 +162,13 @@ def _shared_subject_verb(verb: Token) -> Token | None:
     the verb of the preposition it follows ("after meeting")."""
     if verb.dep_ in ("conj", "xcomp", "advcl", "acomp") and verb.head.i != verb.i:
         return verb.head  # "acomp": "Arnor is about to restore", "Iran is ready to talk"
-    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
-        return verb.head.head
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+        governor = verb.head.head
+        if governor.pos_ in ("VERB", "AUX"):
+            return governor
+        # "played a role in fighting Israel", "took part in attacking": the verb of the noun the act hangs on.
+        if governor.dep_ in ("dobj", "obj") and governor.head.pos_ == "VERB":
+            return governor.head
     return None
 
 
@@ -341,6 +346,18 @@ def noun_sources(token: Token, by_token: ByToken) -> list[ActorMention]:
             found.extend(actors_of(child, by_token) or demonym(child))
         if child.dep_ == "prep" and child.lower_ == "by":
             found.extend(actors_of_all([c for c in child.children if c.dep_ == "pobj"], by_token))
+    return unique(found)
+
+
+def owned_by(noun: Token, by_token: ByToken) -> list[ActorMention]:
+    """Whose a plan, refusal or decision is when the noun says it ("Israel's plan", "the US refusal", "Russian
+    demands"); a pronoun ("its readiness") is left to the verb's subject."""
+    found: list[ActorMention] = []
+    for child in noun.children:
+        if child.dep_ == "poss" and child.pos_ != "PRON":
+            found.extend(actors_of(child, by_token))
+        elif child.dep_ in ("compound", "amod", "nmod"):
+            found.extend(by_token.get(child.i, []) or demonym(child))
     return unique(found)
 
 

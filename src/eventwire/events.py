@@ -376,12 +376,7 @@ def _announced(
     for act in _complements(token, family):
         # "Israel's plan to attack Rafah": the plan is Israel's, whoever criticises it ("its readiness" is the
         # subject's own, read through the verb).
-        owner = (
-            [c for c in token.children if c.dep_ == "poss" and c.pos_ != "PRON"]
-            if token.pos_ == "NOUN"
-            else []
-        )
-        owners = arguments.actors_of_all(owner, by_token)
+        owners = arguments.owned_by(token, by_token) if token.pos_ == "NOUN" else []
         controller = token if owners else _controller(token)
         sources = owners or arguments.subject_actors(controller, by_token)
         if family == "refuse" and act.lemma_ in SILENCE:
@@ -480,6 +475,8 @@ def _verbal(token: Token, lexicon: Lexicon, by_token: arguments.ByToken, consume
     match = matches[0]
     sources = arguments.subject_actors(token, by_token)
     targets = arguments.targets(token, match, by_token, sources)
+    if not targets and ontology.root(match.entry.code) >= "14":
+        targets = _purpose_objects(token, by_token)
     if match.entry.code[:2] in ("04", "05"):
         # "received a call from X", "welcomed a delegation from X": the other party of a meeting.
         heads = [token] + ([token.doc[match.object]] if match.object is not None else [])
@@ -548,7 +545,16 @@ def _purpose(token: Token, matches: list[Match], lexicon: Lexicon) -> bool:
     if token.dep_ not in ("advcl", "xcomp") or not arguments.to_infinitive(token):
         return False
     roots = {ontology.root(m.entry.code) for m in matches}
+    if "17" in roots:
+        # "opened fire to disperse the crowd": force used to repress is one act.
+        roots |= {"18", "19"}
     return any(ontology.root(m.entry.code) in roots for m in lexicon.matches(token.head))
+
+
+def _purpose_objects(token: Token, by_token: arguments.ByToken) -> list[ActorMention]:
+    """Whom a use of force is aimed at when its purpose says so: "fired tear gas to disperse protesters"."""
+    purposes = [c for c in token.children if c.dep_ in ("advcl", "xcomp") and arguments.to_infinitive(c)]
+    return arguments.unique([a for p in purposes for a in arguments.objects(p, by_token)])
 
 
 def _reported_charge(verb: Token, by_token: arguments.ByToken) -> _Event | None:
