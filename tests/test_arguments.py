@@ -218,3 +218,45 @@ def test_act_under_the_object_of_a_verb(
 def test_a_refusal_is_its_owners(pipeline: Pipeline, text: str, source: list[str]) -> None:
     """The refusal is the one the noun names ("the US refusal"), else the subject's ("its refusal")."""
     assert _event(pipeline, text, "12").source == source
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix", "source", "target"),
+    [
+        (
+            "A suicide bombing claimed by the Islamic State killed four Americans.",
+            "18",
+            ["SYRINS"],
+            ["USACVL"],
+        ),
+        ("An attack carried out by Hamas killed three Israelis.", "19", ["PSEREB"], ["ISRCVL"]),
+    ],
+)
+def test_claimed_attack_and_its_victims(
+    pipeline: Pipeline, text: str, prefix: str, source: list[str], target: list[str]
+) -> None:
+    """ "a bombing claimed by X killed Y" is X's act against Y, one event (the killing is its outcome)."""
+    events = annotated(pipeline, text).events
+    assert len(events) == 1, [(e.code, e.source, e.target) for e in events]
+    assert (events[0].code[:2], events[0].source, events[0].target) == (prefix, source, target)
+
+
+def test_a_claim_of_no_attack_is_no_source(pipeline: Pipeline) -> None:
+    """A participle other than one of doing the act ("an attack condemned by Qatar") names no attacker."""
+    events = annotated(pipeline, "An attack condemned by Qatar killed three Israelis.").events
+    assert all("QAT" not in e.source for e in events if e.code[:2] in ("18", "19"))
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "negated"),
+    [
+        ("Turkey decided not to extradite the suspect to Australia.", "1213", False),
+        ("The court's decision not to extradite the suspect angered Australia.", "1213", False),
+        # Agreeing not to act is an intent with the act negated, not a refusal.
+        ("Russia agreed not to attack Ukrainian ports.", "138", True),
+    ],
+)
+def test_deciding_not_to_is_refusing(pipeline: Pipeline, text: str, code: str, negated: bool) -> None:
+    """ "decided not to extradite" rejects the extradition (1213); "agreed not to attack" stays negated."""
+    event = _event(pipeline, text, code)
+    assert event.negated is negated

@@ -34,6 +34,9 @@ from eventwire.intents import announced
         ("refuse", "040", "125"),  # refused to meet
         ("refuse", "0841", "1243"),  # refused to release
         ("refuse", "057", "127"),  # rejected the agreement
+        ("refuse", "063", "1213"),  # refused to extradite: rejects judicial cooperation
+        ("refuse", "061", "1211"),  # refused economic cooperation
+        ("refuse", "060", "121"),  # refused material cooperation of no stated kind
         ("refuse", "190", "120"),
         ("threaten", "190", "138"),
         ("threaten", "163", "1312"),  # threatened sanctions

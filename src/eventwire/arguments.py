@@ -55,6 +55,11 @@ OBJECT_CONTROL = frozenset(
     }
 )
 
+# Participles whose by-agent is who did a nominal act ("a bombing claimed by", "an attack carried out by").
+CLAIMING = frozenset(
+    {"claim", "carry", "stage", "launch", "conduct", "commit", "perpetrate", "mount", "order"}
+)
+
 # Verbs whose object is the one said to have done the act after "of" or "for".
 ACCUSING = frozenset({"accuse", "blame", "suspect", "charge", "condemn", "criticize", "criticise", "praise"})
 
@@ -112,8 +117,7 @@ def subject_actors(token: Token, by_token: ByToken) -> list[ActorMention]:
         return said_of
     while verb is not None:
         if verb.i == token.i and passive(verb):
-            agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-            return actors_of_all(agents, by_token)
+            return _agents(verb, by_token)
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj", "nsubjpass")]
         if subjects:
             return actors_of_all(subjects, by_token)
@@ -346,7 +350,17 @@ def noun_sources(token: Token, by_token: ByToken) -> list[ActorMention]:
             found.extend(actors_of(child, by_token) or demonym(child))
         if child.dep_ == "prep" and child.lower_ == "by":
             found.extend(actors_of_all([c for c in child.children if c.dep_ == "pobj"], by_token))
+        if child.dep_ == "acl" and child.tag_ == "VBN" and child.lemma_.lower() in CLAIMING:
+            # "a bombing claimed by the Islamic State", "an attack carried out by Hamas"
+            found.extend(_agents(child, by_token))
     return unique(found)
+
+
+def _agents(verb: Token, by_token: ByToken) -> list[ActorMention]:
+    """The actors of a passive verb's by-agent."""
+    return actors_of_all(
+        [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"], by_token
+    )
 
 
 def owned_by(noun: Token, by_token: ByToken) -> list[ActorMention]:

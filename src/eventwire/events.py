@@ -84,6 +84,8 @@ CONTROL_NOUNS: dict[str, intents.Family] = {
     **dict.fromkeys(("refusal", "unwilling", "unwillingness"), "refuse"),
     **dict.fromkeys(("threat",), "threaten"),
 }
+# Controlling words after which a negated act is refused rather than intended not to be done.
+DECIDING = frozenset({"decide", "decision", "choose", "vote", "opt"})
 # Roots whose object is another act that was criticised, alleged or rejected: disapprove (11), reject (12).
 CONTENT_ROOTS = frozenset({"11", "12"})
 # What a statement accuses someone of when it reports their crimes (CAMEO 112x by the charge).
@@ -389,6 +391,9 @@ def _announced(
         if not matches or ontology.root(matches[0].entry.code) == "01":
             continue  # "promised to say more": the controlling verb's own row codes it
         match = matches[0]
+        declined = family == "intent" and token.lemma_.lower() in DECIDING and modes.negates(act)
+        if declined:
+            family = "refuse"  # "decided not to extradite": a refusal, not a negated intent
         code = intents.announced(family, match.entry.code)
         words = sorted({token.i, controller.i, *match.tokens})
         # An appeal or order is aimed at whom it addresses ("ordered troops to attack Kyiv" is not aimed at Kyiv).
@@ -400,8 +405,8 @@ def _announced(
         consumed.update(_clause_nouns(act))
         event = _Event(words, code, sources, targets, f"{match.entry.origin} via {family}", controller.i)
         # "agreed not to attack", "has no plans to invade": the announced act is negated.
-        event.negated = modes.negates(act) or any(
-            c.dep_ == "det" and c.lower_ == "no" for c in token.children
+        event.negated = not declined and (
+            modes.negates(act) or any(c.dep_ == "det" and c.lower_ == "no" for c in token.children)
         )
         return event
     return None
@@ -422,6 +427,8 @@ def _family(token: Token) -> intents.Family | None:
     lemma = token.lemma_.lower()
     if token.pos_ in ("VERB", "AUX"):
         return CONTROL.get(lemma)
+    if lemma in DECIDING and any(modes.negates(a) for a in _complements(token, "intent")):
+        return "intent"  # "the decision not to extradite" (a decision to act is the act, coded as such)
     return CONTROL_NOUNS.get(lemma)
 
 
@@ -607,6 +614,9 @@ def _nominal(
     owned = any(c.dep_ == "poss" and c.pos_ == "PRON" for c in token.children)  # "their bombardment"
     if not sources and (targets or owned or _claimed(token)) and not _criticised(token, lexicon):
         sources = arguments.governor_subject(token, by_token)
+    if not targets and token.dep_ == "nsubj" and token.head.lemma_.lower() in HARM:
+        # "a bombing claimed by IS killed four Americans": whom the act killed is its target.
+        targets = arguments.objects(token.head, by_token)
     if not sources and not targets and not _happening(token, match):
         return None
     consumed.update(match.tokens)

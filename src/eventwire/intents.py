@@ -82,10 +82,13 @@ def announced(family: Family, act: str) -> str:
 
 
 def _refusal(act: str) -> str:
-    """The rejection code for refusing an act; refusing to yield keeps the kind of yielding (1243 release)."""
+    """The rejection code for refusing an act; refusing to yield keeps the kind of yielding (1243 release), and
+    refusing cooperation its kind (1213 judicial)."""
     code = _longest(REFUSALS, act) or "120"
     if code == "124":
         return _existing(code + YIELD_LEAVES.get(act[:3], ""))
+    if code == "121" and len(act) >= 3 and act[2] != "0":
+        return _existing(code + act[2])  # refusing extradition (063) is rejecting judicial cooperation, 1213
     return code
 
 
