@@ -155,3 +155,37 @@ def test_unrest_told_as_happening(pipeline: Pipeline, text: str, root: str) -> N
 def test_bare_nominal_acts_are_not_events(pipeline: Pipeline, text: str) -> None:
     """A nominal act with no actor that is only described, discussed, or is no act of unrest is no event."""
     assert not [e for e in _events(pipeline, text) if e.code[:2] in ("14", "17", "18", "19", "20")]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("The group vowed to keep fighting Israel.", "138"),
+        ("Iran threatened to continue attacking ships in the Gulf.", "138"),
+        ("Russia promised to start withdrawing troops from Ukraine.", "0356"),
+    ],
+)
+def test_announced_through_a_verb_of_phase(pipeline: Pipeline, text: str, code: str) -> None:
+    """ "vowed to keep fighting" announces the fighting: verbs of phase pass the announcement on."""
+    _one(_events(pipeline, text), code)
+
+
+def test_a_verb_of_phase_alone_announces_nothing(pipeline: Pipeline) -> None:
+    """ "vowed to keep quiet" is no threat: the phase verb's complement is no act."""
+    events = _events(pipeline, "The group vowed to keep quiet.")
+    assert not [e for e in events if e.code.startswith("13")]
+
+
+@pytest.mark.parametrize(
+    ("text", "root"),
+    [
+        ("Angolan troops are attacking Zaire for no reason.", "19"),
+        ("Hamas militants attacked Israel for its blockade.", "19"),
+        # Without armed actors the lexicon's reading of "attacked X for" stands: criticism.
+        ("The Russian foreign minister attacked Britain for its sanctions.", "11"),
+    ],
+)
+def test_armed_actors_attack_with_force(pipeline: Pipeline, text: str, root: str) -> None:
+    """Troops or militants who "attack" use force, even in the wording of criticism ("attacked X for")."""
+    events = [e for e in _events(pipeline, text) if e.trigger.text.startswith("attack")]
+    assert [e.code[:2] for e in events] == [root]

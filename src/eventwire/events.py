@@ -84,6 +84,8 @@ CONTROL_NOUNS: dict[str, intents.Family] = {
     **dict.fromkeys(("refusal", "unwilling", "unwillingness"), "refuse"),
     **dict.fromkeys(("threat",), "threaten"),
 }
+# Verbs of phase that pass an announcement on to their complement ("vowed to keep fighting").
+ASPECT = frozenset({"keep", "continue", "start", "begin", "resume", "go"})
 # Controlling words after which a negated act is refused rather than intended not to be done.
 DECIDING = frozenset({"decide", "decision", "choose", "vote", "opt"})
 # Roots whose object is another act that was criticised, alleged or rejected: disapprove (11), reject (12).
@@ -162,6 +164,8 @@ OF = frozenset({"of"})
 # Sectors of crowds and of the forces facing them, for the conventions on clashes.
 CIVIL_SECTORS = frozenset({"CVL", "OPP", "EDU", "LAB", "REF"})
 ARMED_SECTORS = frozenset({"MIL", "COP", "SPY", "UAF"})
+# Sectors of actors whose "attack" is with arms.
+FIGHTING_SECTORS = frozenset({"MIL", "REB", "INS", "UAF"})
 # Verbs of harm that may only report what an attack did.
 HARM = frozenset({"kill", "wound", "injure", "murder", "maim"})
 # Verbs whose refusal is declining to comment (CAMEO 011).
@@ -375,7 +379,7 @@ def _announced(
     family = _family(token)
     if family is None:
         return None
-    for act in _complements(token, family):
+    for act in map(_past_aspect, _complements(token, family)):
         # "Israel's plan to attack Rafah": the plan is Israel's, whoever criticises it ("its readiness" is the
         # subject's own, read through the verb).
         owners = arguments.owned_by(token, by_token) if token.pos_ == "NOUN" else []
@@ -410,6 +414,16 @@ def _announced(
         )
         return event
     return None
+
+
+def _past_aspect(verb: Token) -> Token:
+    """The act under verbs of phase: "vowed to keep fighting" announces the fighting."""
+    while verb.lemma_.lower() in ASPECT:
+        acts = [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
+        if not acts:
+            break
+        verb = acts[0]
+    return verb
 
 
 def _clause_nouns(token: Token) -> list[int]:
@@ -503,7 +517,21 @@ def _verbal(token: Token, lexicon: Lexicon, by_token: arguments.ByToken, consume
     )
     if ontology.root(event.code) == "01":
         _charge(event, token, by_token)
+    _armed_reading(event, [m.entry.code for m in matches])
     return event
+
+
+def _armed_reading(event: _Event, readings: list[str]) -> None:
+    """Troops, rebels or militants who "attack" or "hit" a target use force: when a trigger reads as criticism
+    (11) or force (18, 19), the armed actor's act is force ("troops attacked Zaire for no reason")."""
+    force = [c for c in readings if ontology.root(c) in ("18", "19")]
+    sectors = {s for m in event.sources for s in m.sectors}
+    if not force or not sectors or not sectors <= FIGHTING_SECTORS:
+        return
+    if ontology.root(event.code) == "11" or any(ontology.root(c) == "11" for c in event.alternatives):
+        if force[0] != event.code:
+            event.rule += f"; armed source: {force[0]} over {event.code}"
+        event.code, event.alternatives = force[0], []
 
 
 def _consequence(token: Token, lexicon: Lexicon, by_token: arguments.ByToken) -> bool:
