@@ -189,3 +189,27 @@ def test_armed_actors_attack_with_force(pipeline: Pipeline, text: str, root: str
     """Troops or militants who "attack" use force, even in the wording of criticism ("attacked X for")."""
     events = [e for e in _events(pipeline, text) if e.trigger.text.startswith("attack")]
     assert [e.code[:2] for e in events] == [root]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "source"),
+    [
+        # The speaker speaks for the state the clause names: the threat is the speaker's (speech act).
+        ("Netanyahu said Israel would keep fighting Hamas.", "138", ["ISRGOV"]),
+        ("Russia condemned the strike on Kyiv, the Kremlin said.", "111", ["RUSGOV"]),
+        # A speaker of another country only reports: the act stays the clause actor's.
+        ("Blinken said Russia would keep attacking Ukraine.", "138", ["RUS"]),
+        # Acts that are not speech acts keep their actor, even told by its own government.
+        ("The Kremlin said Russia attacked Ukraine.", "190", ["RUS"]),
+    ],
+)
+def test_speech_acts_are_the_speakers(pipeline: Pipeline, text: str, code: str, source: list[str]) -> None:
+    """A reported threat, criticism or appeal is made by the speaker when the speaker speaks for the clause's
+    actor; otherwise the clause's actor stays the source."""
+    assert _one(_events(pipeline, text), code).source == source
+
+
+def test_tense_of_a_phase_verb_is_the_acts(pipeline: Pipeline) -> None:
+    """ "will keep fighting" lies ahead: the auxiliary on the phase verb makes the fighting future."""
+    assert _one(_events(pipeline, "Hamas will keep fighting Israel."), "13").future
+    assert not _one(_events(pipeline, "Hamas kept fighting Israel."), "19").future

@@ -84,6 +84,8 @@ CONTROL_NOUNS: dict[str, intents.Family] = {
     **dict.fromkeys(("refusal", "unwilling", "unwillingness"), "refuse"),
     **dict.fromkeys(("threat",), "threaten"),
 }
+# Roots of acts done by saying them: appeals, intents, praise, demands, criticism, rejections and threats.
+SPEECH_ACT_ROOTS = frozenset({"02", "03", "05", "10", "11", "12", "13"})
 # Verbs of phase that pass an announcement on to their complement ("vowed to keep fighting").
 ASPECT = frozenset({"keep", "continue", "start", "begin", "resume", "go"})
 # Controlling words after which a negated act is refused rather than intended not to be done.
@@ -759,6 +761,24 @@ def _set_modes(event: _Event, sent: SpacySpan, by_token: arguments.ByToken, date
         event.code = intents.announced("intent", event.code)
     event.historical = modes.historical(head, sent, date)
     event.attributed_to = modes.attribution(head, by_token)
+    if event.attributed_to and ontology.root(event.code) in SPEECH_ACT_ROOTS:
+        _speaker_is_source(event, head, by_token)
+
+
+def _speaker_is_source(event: _Event, head: Token, by_token: arguments.ByToken) -> None:
+    """A reported threat, promise, appeal or criticism is the speaker's act when the speaker speaks for the
+    clause's actor: "Netanyahu said Israel would keep fighting Hamas" is ISRGOV's threat, not Israel's fighting."""
+    verb = modes.speech_verb(head)
+    speakers = arguments.subject_actors(verb, by_token) if verb is not None else []
+    countries = {_country(m) for m in speakers}
+    if speakers and None not in countries and {_country(m) for m in event.sources} <= countries:
+        event.sources = speakers
+
+
+def _country(mention: ActorMention) -> str | None:
+    """The country of an actor mention, or of its code ("the Kremlin" is RUSGOV)."""
+    code = arguments.actor_code(mention)
+    return mention.country or (code[:3] if code and len(code) >= 3 else None)
 
 
 def _sentence_index(starts: list[int], char: int) -> int:

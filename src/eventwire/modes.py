@@ -137,6 +137,10 @@ def _reported_would(aux: Token) -> bool:
     return aux.lower_ == "would" and verb.dep_ == "ccomp" and verb.head.lemma_ in SPEECH
 
 
+# Verbs of phase whose tense and mood belong to the act they govern ("will keep fighting").
+PHASE = frozenset({"keep", "continue", "start", "begin", "resume", "stop"})
+
+
 def future(head: Token) -> bool:
     """Whether an act lies ahead: "will meet", "is going to visit", reported "would provide"."""
     for c in head.children:
@@ -144,6 +148,8 @@ def future(head: Token) -> bool:
             return True
     if head.dep_ == "xcomp" and head.head.lemma_ == "expect":
         return True  # "is expected to meet": a forecast, not an act
+    if head.dep_ == "xcomp" and head.head.lemma_ in PHASE:
+        return future(head.head)  # "would keep fighting"
     return head.dep_ == "xcomp" and head.head.lemma_ == "go" and head.head.tag_ == "VBG"
 
 
