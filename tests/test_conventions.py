@@ -36,6 +36,18 @@ def test_no_police_without_a_country(pipeline: Pipeline) -> None:
     )
 
 
+def test_police_of_the_country_the_story_is_about(pipeline: Pipeline) -> None:
+    """When the arrested are not coded, the police are the home country's of a story clearly about one."""
+    text = "NAIROBI: Kenyan police fired tear gas at protesters. Later, the organisers were arrested."
+    assert ("173", ["KENCOP"], []) in _events(pipeline, text)
+
+
+def test_no_home_police_for_a_story_about_several_countries(pipeline: Pipeline) -> None:
+    """A story about no single country gives no police to an arrest of people it does not code."""
+    text = "Police in Kenya and Uganda fired tear gas. Later, the organisers were arrested."
+    assert all(source == [] for code, source, _ in _events(pipeline, text) if code == "173")
+
+
 def test_crowds_clashing_with_forces(pipeline: Pipeline) -> None:
     """Protesters clashing with troops: a violent protest one way, repression the other."""
     found = _events(pipeline, "Hundreds of Palestinians clashed with Israeli troops on Wednesday.")

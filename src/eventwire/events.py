@@ -243,13 +243,14 @@ def find_events(
 ) -> list[EventMention]:
     """Every event mention of a parsed, actor-coded article, in text order."""
     by_token = arguments.actors_by_token(article.actors, doc)
+    home = _home_country(article.actors)
     sentences: list[tuple[int, SpacySpan, list[_Event]]] = []
     starts = [s.span.start for s in article.sentences]
     for sent in doc.sents:
         if discards.discarded(sent):
             continue
         index = _sentence_index(starts, sent.start_char)
-        sentences.append((index, sent, _sentence_events(sent, lexicon, by_token, article.date)))
+        sentences.append((index, sent, _sentence_events(sent, lexicon, by_token, article.date, home)))
     if classifier is not None:
         _second_opinion(sentences, classifier, by_token, article.date)
     found = [(index, event) for index, _, events in sentences for event in events]
@@ -335,8 +336,10 @@ def _sentence_events(
     lexicon: Lexicon,
     by_token: arguments.ByToken,
     date: dt.date | None,
+    home: str | None = None,
 ) -> list[_Event]:
-    """The events of one sentence: announced acts first, then plain verbs, then nominal events."""
+    """The events of one sentence: announced acts first, then plain verbs, then nominal events; `home` is the
+    country the article is about, if the actor stage found one."""
     consumed: set[int] = set()
     events: list[_Event] = []
     # One pass over the tokens to pick the candidates (building spaCy tokens is the expensive part).
@@ -361,7 +364,7 @@ def _sentence_events(
     events = [e for e in events if not _reports_another(e, events, sent) and not _bare_statement(e, sent)]
     for event in events:
         _set_modes(event, sent, by_token, date)
-    events = [c for e in events for c in _conventions(e, sent)]
+    events = [c for e in events for c in _conventions(e, sent, home)]
     # A verb the lexicon knows is kept even when neither side is a coded actor ("Gunmen opened fire on a
     # bus"): its code and evidence stand, its actors are empty, its confidence says so. Nominal events
     # without actors were dropped above (a bare "the attack" is usually an earlier mention), and so is a
@@ -699,14 +702,15 @@ def _actless(event: _Event) -> bool:
     return not event.sources and not event.targets and ontology.root(event.code) != "01"
 
 
-def _conventions(event: _Event, sent: SpacySpan) -> list[_Event]:
+def _conventions(event: _Event, sent: SpacySpan, home: str | None = None) -> list[_Event]:
     """The coding conventions that depend on who the actors are (eval/GUIDELINES.md): an arrest reported in
-    the passive without an agent is by the police of the arrested person's country; protesters clashing with
-    troops or police is a violent protest (145) one way and repression (175) the other."""
+    the passive without an agent is by the police of the arrested person's country (or of the country the
+    article is about, when the arrested are not coded); protesters clashing with troops or police is a violent
+    protest (145) one way and repression (175) the other."""
     head = sent.doc[event.head]
     arrest = event.code.startswith("173") and head.lemma_ in ARRESTS and _kinds(event.targets) != "armed"
-    if arrest and not event.sources and event.targets and arguments.passive(head):
-        country = next((m.country for m in event.targets if m.country), None)
+    if arrest and not event.sources and arguments.passive(head):
+        country = next((m.country for m in event.targets if m.country), None if event.targets else home)
         if country is not None:
             event.sources = [_by_convention(head, country, "COP")]
             event.rule += "; source by convention: the police arrest"
@@ -728,6 +732,12 @@ def _conventions(event: _Event, sent: SpacySpan) -> list[_Event]:
             back = replace(event, code="175", sources=forces, targets=crowd, trigger=list(event.trigger))
             return [event, back]
     return [event]
+
+
+def _home_country(actors: list[ActorMention]) -> str | None:
+    """The country the article is about, as the actor stage found it: the one it gave to domestic actors
+    named without a country ("police", "the government")."""
+    return next((m.country for m in actors if m.via == "context" and m.country), None)
 
 
 def _kinds(mentions: list[ActorMention]) -> str | None:
