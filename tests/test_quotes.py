@@ -285,6 +285,22 @@ def test_events_inside_a_quote_point_to_it(pipeline: Pipeline) -> None:
     assert all(e.quote is None for e in outside)
 
 
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ('"We arrested two suspects on Monday," the Kenyan police said.', ["KENCOP"]),
+        # Only the first person is the speaker: "they" is someone else, left uncoded.
+        ('"They arrested two suspects on Monday," the Kenyan police said.', []),
+        # Outside quotation marks "we" is not resolved from a cue.
+        ("Residents said we arrested two suspects on Monday.", []),
+    ],
+)
+def test_we_in_direct_speech_is_the_speaker(pipeline: Pipeline, text: str, source: list[str]) -> None:
+    """In direct speech "we" or "I" doing the act is the speaker."""
+    (event,) = [e for e in annotated(pipeline, text, SEED_DATE).events if e.code == "173"]
+    assert event.source == source
+
+
 # --- the example article -----------------------------------------------------------------------------------------------
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
-from .model import ActorMention, Article, Quote, Span, trimmed
+from .model import ActorMention, Article, EventMention, Quote, Span, trimmed
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -209,7 +209,7 @@ class QuoteStage:
         direct = [d for d in direct if d.where != "inside" or not any(_within(d, i) for i in indirect)]
         found = sorted(direct + indirect, key=lambda f: (f.start, -f.end))
         article.quotes = _resolve(article, doc, found)
-        _link_events(article)
+        _link_events(article, doc)
         return article
 
 
@@ -747,8 +747,10 @@ def _last_group_speaker(head: Token, earlier: list[Quote]) -> str | None:
 # --- events ---------------------------------------------------------------------------------------------------------
 
 
-def _link_events(article: Article) -> None:
-    """Each event coded inside a quote points to it (the innermost one), and is attributed to its speaker if unsaid."""
+def _link_events(article: Article, doc: Doc) -> None:
+    """Each event coded inside a quote points to it (the innermost one), and is attributed to its speaker if
+    unsaid; in direct speech "we" or "I" as the act's subject is the speaker ("We will defend Taiwan," Gingrich
+    said)."""
     for event in article.events:
         inside = [
             q
@@ -761,3 +763,23 @@ def _link_events(article: Article) -> None:
         event.quote = quote.index
         if event.attributed_to is None and quote.speaker_code is not None:
             event.attributed_to = quote.speaker_code
+        if quote.kind == "direct" and quote.speaker_code and not event.source and _first_person(doc, event):
+            event.source = [quote.speaker_code]
+            event.source_spans = [quote.speaker] if quote.speaker else []
+            event.target = [c for c in event.target if c != quote.speaker_code]
+
+
+def _first_person(doc: Doc, event: EventMention) -> bool:
+    """Whether the subject of an event's trigger, or of the verb it hangs on, is "we" or "I"."""
+    span = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
+    if span is None:
+        return False
+    verb = span.root
+    for _ in range(3):  # "we will begin our operation", "we want to stop": up the verb chain
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            return subjects[0].lower_ in ("we", "i")
+        if verb.dep_ not in ("xcomp", "conj", "dobj", "pobj", "prep") or verb.head.i == verb.i:
+            return False
+        verb = verb.head
+    return False
