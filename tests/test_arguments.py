@@ -260,3 +260,57 @@ def test_deciding_not_to_is_refusing(pipeline: Pipeline, text: str, code: str, n
     """ "decided not to extradite" rejects the extradition (1213); "agreed not to attack" stays negated."""
     event = _event(pipeline, text, code)
     assert event.negated is negated
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("The Indian prime minister arrived in Moscow on Monday.", ["RUS"]),
+        ("The Venezuelan foreign minister arrived in Spain on Sunday.", ["ESP"]),
+        # A place that is not a country or capital gives no target of its own.
+        ("The Venezuelan foreign minister arrived in the town on Sunday.", []),
+    ],
+)
+def test_visit_to_a_place(pipeline: Pipeline, text: str, target: list[str]) -> None:
+    """A visit's destination is its target, coded as the country it is or is the capital of."""
+    assert _event(pipeline, text, "042").target == target
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("Iran and Saudi Arabia agreed to restore relations after talks brokered by China.", ["IRN", "SAU"]),
+        ("Talks between Israel and Hamas brokered by Qatar resumed.", ["ISR", "PSEREB"]),
+        ("Qatar brokered the deal.", []),
+    ],
+)
+def test_parties_of_mediation(pipeline: Pipeline, text: str, target: list[str]) -> None:
+    """The target of mediation is the parties of what was brokered."""
+    assert _event(pipeline, text, "045").target == target
+
+
+def test_of_phrase_of_a_light_verb_object(pipeline: Pipeline) -> None:
+    """ "cancelled the passports of six activists" is aimed at the activists."""
+    event = _event(pipeline, "Hong Kong authorities cancelled the passports of six activists.", "172")
+    assert event.target == ["HKGOPP"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "target"),
+    [
+        ("An Israeli air strike destroyed Iran's consular building in Damascus.", "195", ["IRN"]),
+        ("A Russian missile strike damaged a Ukrainian power plant.", "19", ["UKR"]),
+    ],
+)
+def test_what_a_strike_destroyed_is_its_outcome(
+    pipeline: Pipeline, text: str, code: str, target: list[str]
+) -> None:
+    """An attack that destroyed or damaged something is one event, aimed at whose it was."""
+    events = annotated(pipeline, text).events
+    assert len(events) == 1, [(e.code, e.source, e.target) for e in events]
+    assert events[0].code.startswith(code) and events[0].target == target
+
+
+def test_destroying_on_its_own_is_an_event(pipeline: Pipeline) -> None:
+    """Without an attack as its subject, destroying property is its own act (1712)."""
+    assert _event(pipeline, "Russian troops destroyed a Ukrainian power plant.", "17").source == ["RUSMIL"]

@@ -205,16 +205,28 @@ def targets(
     if match.object is None:
         found = objects(token, by_token)
     else:
-        found = owners(token.doc[match.object], by_token) + _foreign(
-            token.doc[match.object], by_token, sources
-        )
+        noun = token.doc[match.object]
+        # "rejected Erdogan's calls", "expelled two Russian diplomats", "cancelled the passports of activists"
+        found = owners(noun, by_token) + _foreign(noun, by_token, sources) or _of_actors([noun], by_token)
     # A visit's target is where the visitor goes: "headed for Jordan", "arrived in Moscow".
-    preps = TARGET_PREPS | VISIT_PREPS if match.entry.code.startswith("042") else TARGET_PREPS
+    visit = match.entry.code.startswith("042")
+    preps = TARGET_PREPS | VISIT_PREPS if visit else TARGET_PREPS
     for head in heads:
         found.extend(prep_actors(head, by_token, preps))
-    if not found and ontology.root(match.entry.code) >= "14":
+    if not found and (visit or ontology.root(match.entry.code) >= "14"):
         found = place_targets(heads, preps)
+    if not found and match.entry.code.startswith("045"):
+        found = mediated(token, by_token)
     return unique(found)
+
+
+def mediated(token: Token, by_token: ByToken) -> list[ActorMention]:
+    """The parties of what a mediator brokered: "talks between A and B brokered by China", and "A and B agreed
+    … after talks brokered by China" (the talks' parties are the subject of the verb they follow)."""
+    if token.dep_ != "acl" or token.head.pos_ not in ("NOUN", "PROPN"):
+        return []
+    noun = token.head
+    return between(noun, by_token) or governor_subject(noun, by_token)
 
 
 def place_targets(heads: list[Token], preps: frozenset[str]) -> list[ActorMention]:

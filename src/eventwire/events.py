@@ -46,6 +46,7 @@ CONTROL: dict[str, intents.Family] = {
             "undertake",
             "commit",
             "volunteer",
+            "propose",
         ),
         "intent",
     ),
@@ -169,7 +170,7 @@ ARMED_SECTORS = frozenset({"MIL", "COP", "SPY", "UAF"})
 # Sectors of actors whose "attack" is with arms.
 FIGHTING_SECTORS = frozenset({"MIL", "REB", "INS", "UAF"})
 # Verbs of harm that may only report what an attack did.
-HARM = frozenset({"kill", "wound", "injure", "murder", "maim"})
+HARM = frozenset({"kill", "wound", "injure", "murder", "maim", "destroy", "damage"})
 # Verbs whose refusal is declining to comment (CAMEO 011).
 SILENCE = modes.SPEECH | {"comment", "elaborate", "speak", "respond", "answer", "discuss"}
 # Dependencies that start a clause of its own, with its own events.
