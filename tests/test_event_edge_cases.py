@@ -213,3 +213,42 @@ def test_tense_of_a_phase_verb_is_the_acts(pipeline: Pipeline) -> None:
     """ "will keep fighting" lies ahead: the auxiliary on the phase verb makes the fighting future."""
     assert _one(_events(pipeline, "Hamas will keep fighting Israel."), "13").future
     assert not _one(_events(pipeline, "Hamas kept fighting Israel."), "19").future
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "source", "target"),
+    [
+        # A that-clause in the future is what a warning threatens: one threat, aimed at the act's target.
+        ("Iran warned on Sunday that it would strike Israeli nuclear facilities.", "138", ["IRN"], ["ISR"]),
+        # An infinitive the parser hangs after a time phrase is still the announced act.
+        (
+            "Turkey offered on Friday to host peace talks between Russia and Ukraine.",
+            "039",
+            ["TUR"],
+            ["RUS", "UKR"],
+        ),
+        # An act the lexicon does not code still tells whom a threat or demand is aimed at.
+        ("Kim Jong Un threatened to use nuclear weapons against South Korea.", "130", ["PRKGOV"], ["KOR"]),
+        ("Washington demanded that Moscow release the reporter.", "100", ["USAGOV"], ["RUSGOV"]),
+    ],
+)
+def test_what_is_announced_and_to_whom(
+    pipeline: Pipeline, text: str, code: str, source: list[str], target: list[str]
+) -> None:
+    """Warnings, offers, threats and demands: the announced act and whom it is aimed at."""
+    event = _one(_events(pipeline, text), code[:2])
+    assert (event.code, event.source, event.target) == (code, source, target)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A warning about what no one will do is no threat against anyone.
+        "Iran warned that the weather would be cold.",
+        # A past that-clause is a report, not a threat.
+        "Iran warned that Israel had struck its nuclear facilities.",
+    ],
+)
+def test_warnings_that_threaten_nothing(pipeline: Pipeline, text: str) -> None:
+    """A warning whose clause is no future act of the speaker's is not a threat of that act (no 138)."""
+    assert not [e for e in _events(pipeline, text) if e.code == "138"]

@@ -216,13 +216,16 @@ def targets(
     if not found and (visit or ontology.root(match.entry.code) >= "14"):
         found = place_targets(heads, preps)
     if not found and match.entry.code.startswith("045"):
-        found = mediated(token, by_token)
+        found = mediated(token, by_token, token.doc[match.object] if match.object is not None else None)
     return unique(found)
 
 
-def mediated(token: Token, by_token: ByToken) -> list[ActorMention]:
-    """The parties of what a mediator brokered: "talks between A and B brokered by China", and "A and B agreed
-    … after talks brokered by China" (the talks' parties are the subject of the verb they follow)."""
+def mediated(token: Token, by_token: ByToken, talks: Token | None = None) -> list[ActorMention]:
+    """The parties of what a mediator brokers or hosts: "to host talks between A and B", "talks between A and B
+    brokered by China", and "A and B agreed … after talks brokered by China" (the talks' parties are the
+    subject of the verb they follow)."""
+    if talks is not None and (parties := between(talks, by_token)):
+        return parties
     if token.dep_ != "acl" or token.head.pos_ not in ("NOUN", "PROPN"):
         return []
     noun = token.head

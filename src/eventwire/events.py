@@ -87,6 +87,8 @@ CONTROL_NOUNS: dict[str, intents.Family] = {
 }
 # Roots of acts done by saying them: appeals, intents, praise, demands, criticism, rejections and threats.
 SPEECH_ACT_ROOTS = frozenset({"02", "03", "05", "10", "11", "12", "13"})
+# Roots of announcements whose announced act may be one the lexicon does not code (appeal, demand, threat).
+ANNOUNCING_ROOTS = frozenset({"02", "10", "13"})
 # Verbs of phase that pass an announcement on to their complement ("vowed to keep fighting").
 ASPECT = frozenset({"keep", "continue", "start", "begin", "resume", "go"})
 # Controlling words after which a negated act is refused rather than intended not to be done.
@@ -461,10 +463,12 @@ def _addressee(controller: Token, act: Token, by_token: arguments.ByToken) -> li
 
 
 def _complements(token: Token, family: intents.Family) -> list[Token]:
-    """The acts a controlling word announces: its infinitive complements ("to provide"), for "call on X to
-    stop" the verb under the preposition, and for demands and appeals a that-clause ("demanded that Russia
-    withdraw")."""
+    """The acts a controlling word announces: its infinitive complements ("to provide", also when the parser
+    hangs them as an adjunct after a time phrase: "offered on Friday to host"), for "call on X to stop" the
+    verb under the preposition, for demands and appeals a that-clause ("demanded that Russia withdraw"), and for
+    threats a that-clause in the future ("warned that it would strike")."""
     acts = [c for c in token.children if c.dep_ in ("xcomp", "acl", "ccomp") and c.pos_ == "VERB"]
+    acts += [c for c in token.children if c.dep_ == "advcl" and arguments.to_infinitive(c)]
     for child in token.children:
         if child.dep_ == "prep":
             acts.extend(c for c in child.children if c.dep_ in ("pcomp", "xcomp") and c.pos_ == "VERB")
@@ -481,7 +485,13 @@ def _complements(token: Token, family: intents.Family) -> list[Token]:
         if arguments.to_infinitive(a)
         or a.dep_ == "xcomp"
         or (clauses and a.dep_ == "ccomp" and not modes.conditional(a))
+        or (family == "threaten" and a.dep_ == "ccomp" and _will(a))
     ]
+
+
+def _will(verb: Token) -> bool:
+    """Whether a clause's verb says what will be done ("would strike", "will respond")."""
+    return any(c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll", "shall") for c in verb.children)
 
 
 def _controller(token: Token) -> Token:
@@ -504,6 +514,8 @@ def _verbal(token: Token, lexicon: Lexicon, by_token: arguments.ByToken, consume
     targets = arguments.targets(token, match, by_token, sources)
     if not targets and ontology.root(match.entry.code) >= "14":
         targets = _purpose_objects(token, by_token)
+    if not targets and ontology.root(match.entry.code) in ANNOUNCING_ROOTS:
+        targets = _complement_targets(token, match.entry.code, by_token)
     if match.entry.code[:2] in ("04", "05"):
         # "received a call from X", "welcomed a delegation from X": the other party of a meeting.
         heads = [token] + ([token.doc[match.object]] if match.object is not None else [])
@@ -590,6 +602,20 @@ def _purpose(token: Token, matches: list[Match], lexicon: Lexicon) -> bool:
         # "opened fire to disperse the crowd": force used to repress is one act.
         roots |= {"18", "19"}
     return any(ontology.root(m.entry.code) in roots for m in lexicon.matches(token.head))
+
+
+def _complement_targets(token: Token, code: str, by_token: arguments.ByToken) -> list[ActorMention]:
+    """Whom an appeal, demand or threat whose act the lexicon does not code is aimed at: the subject of what is
+    demanded ("demanded that Moscow release the reporter"), or the objects and targets of what is threatened
+    ("threatened to use nuclear weapons against South Korea")."""
+    clauses = [c for c in token.children if c.dep_ in ("ccomp", "xcomp", "advcl") and c.pos_ == "VERB"]
+    if ontology.root(code) == "13":
+        found = [
+            a for c in clauses for a in arguments.objects(c, by_token) + arguments.prep_actors(c, by_token)
+        ]
+    else:
+        found = [a for c in clauses if c.dep_ == "ccomp" for a in arguments.subject_actors(c, by_token)]
+    return arguments.unique(found)
 
 
 def _purpose_objects(token: Token, by_token: arguments.ByToken) -> list[ActorMention]:
