@@ -314,3 +314,25 @@ def test_what_a_strike_destroyed_is_its_outcome(
 def test_destroying_on_its_own_is_an_event(pipeline: Pipeline) -> None:
     """Without an attack as its subject, destroying property is its own act (1712)."""
     assert _event(pipeline, "Russian troops destroyed a Ukrainian power plant.", "17").source == ["RUSMIL"]
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("Russian forces shelled the city of Kherson overnight.", ["UKR"]),
+        ("Russian drones struck Kharkiv on Tuesday.", ["UKR"]),
+        ("Israel imposed a complete siege on the Gaza Strip.", ["PSE"]),
+        # A place the gazetteer does not know, or no place at all, gives no target.
+        ("Russian forces shelled the outskirts of the city overnight.", []),
+        ("Russian forces shelled Smallville overnight.", []),
+    ],
+)
+def test_places_aimed_at(pipeline: Pipeline, text: str, target: list[str]) -> None:
+    """A city, region or territory a use of force is aimed at gives the country it lies in."""
+    event = next(e for e in annotated(pipeline, text).events if e.code[:2] in ("17", "18", "19"))
+    assert event.target == target
+
+
+def test_place_of_a_nominal_visit(pipeline: Pipeline) -> None:
+    """ "his visit to Kyiv": the visit is aimed at the country of its destination."""
+    assert _event(pipeline, "The German chancellor praised his visit to Kyiv.", "042").target == ["UKR"]

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from . import dictionaries as dicts
-from . import ontology
+from . import gazetteer, ontology
 from .lexicon import Match
 from .model import ActorMention, Span
 
@@ -68,6 +68,9 @@ FROM = frozenset({"from"})
 
 # Prepositions that also give a visit's target (the place visited stands for its country or government).
 VISIT_PREPS = frozenset({"for", "in", "to"})
+
+# Entity labels a place aimed at may carry (the small tagger takes some cities for people).
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "PERSON"})
 
 # Dependencies that stay inside one noun phrase when looking for the actor an argument names.
 PHRASE_DEPS = frozenset(
@@ -239,11 +242,14 @@ def place_targets(heads: list[Token], preps: frozenset[str]) -> list[ActorMentio
     candidates += [
         o for h in heads for p in h.children if p.dep_ == "prep" and p.lower_ in preps for o in p.children
     ]
+    # "shelled the city of Kherson", "a siege on the town of Rafah": the place after "of".
+    candidates += [o for c in candidates if not c.ent_type_ for o in _of_objects(c)]
     found: list[ActorMention] = []
     for token in candidates:
         if token.dep_ not in ("dobj", "pobj"):
             continue
-        if token.ent_type_ in ("GPE", "LOC"):
+        if token.ent_type_ in PLACE_LABELS:
+            # The small tagger takes some cities for people ("struck Kharkiv"): the gazetteer decides.
             ent = _entity_at(token)
         elif token.pos_ == "PROPN" and not token.ent_type_:
             # The tagger misses some capitals ("the shelling of Kyiv"): a proper noun with its compounds.
@@ -270,10 +276,13 @@ def _entity_at(token: Token) -> SpacySpan:
 
 
 def place_country(name: str) -> str | None:
-    """The country a place name is, or is the capital or seat of government of."""
+    """The country a place name is, is the capital or seat of government of, or lies in (a region, territory or
+    city the gazetteer knows: "the Gaza Strip", "Kharkiv")."""
     d = dicts.shipped()
     key = dicts.normalise(name)
-    return d.country_names.get(key) or d.seats.get(key) or _capitals().get(key)
+    return (
+        d.country_names.get(key) or d.seats.get(key) or _capitals().get(key) or gazetteer.place_country(name)
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -342,10 +351,18 @@ def prep_actors(token: Token, by_token: ByToken, preps: frozenset[str] = TARGET_
 
 def _of_actors(nouns: list[Token], by_token: ByToken) -> list[ActorMention]:
     """The actors after "of" on nouns that name none themselves."""
-    inner = [
-        o for n in nouns for p in n.children if p.dep_ == "prep" and p.lower_ == "of" for o in p.children
+    return actors_of_all([o for n in nouns for o in _of_objects(n)], by_token)
+
+
+def _of_objects(noun: Token) -> list[Token]:
+    """The objects of a noun's "of" phrases ("the city of Kherson" → Kherson)."""
+    return [
+        o
+        for p in noun.children
+        if p.dep_ == "prep" and p.lower_ == "of"
+        for o in p.children
+        if o.dep_ == "pobj"
     ]
-    return actors_of_all([o for o in inner if o.dep_ == "pobj"], by_token)
 
 
 def between(token: Token, by_token: ByToken) -> list[ActorMention]:

