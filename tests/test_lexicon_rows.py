@@ -1,0 +1,365 @@
+"""Lexicon rows for readings the event lexicon used to miss: each group fires on sentences of its own with the
+expected code, and stays silent on near misses (other senses of the word, business and sport uses, non-events)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import annotated
+from eventwire.model import EventMention
+from eventwire.pipeline import Pipeline
+
+
+def _events(pipeline: Pipeline, text: str) -> list[EventMention]:
+    """The events of a text dated 2024-01-10, with the default pipeline."""
+    return annotated(pipeline, text).events
+
+
+def _seen(events: list[EventMention]) -> list[tuple[str, list[str], list[str], str]]:
+    """What was found, for assertion messages."""
+    return [(e.code, e.source, e.target, e.trigger.text) for e in events]
+
+
+# (text, code, source, target): source and target are checked when given.
+FIRES = [
+    # Killings named by a noun, or by `slay`, with their agent: conventional force (190); a targeted killing
+    # singles out a person (186); lynching is killing by physical assault (1823).
+    pytest.param(
+        "The killing of three Palestinian farmers by Israeli soldiers drew condemnation.",
+        "190",
+        ["ISRMIL"],
+        ["PSECVL"],
+        id="killing",
+    ),
+    pytest.param(
+        "The slaying of a Colombian activist by paramilitaries shocked Bogota.",
+        "190",
+        None,
+        None,
+        id="slaying",
+    ),
+    pytest.param("Gunmen slew a Nigerian village chief in Zamfara.", "190", None, None, id="slew"),
+    pytest.param(
+        "Israel's targeted killing of a Hamas commander in Beirut angered Lebanon.",
+        "186",
+        ["ISR"],
+        None,
+        id="targeted-killing",
+    ),
+    pytest.param("A mob lynched a Pakistani tourist in Swat.", "1823", None, None, id="lynched"),
+    # Harassment and intimidation as nouns with their agent (170).
+    pytest.param(
+        "The harassment of Russian journalists by the police was condemned by the European Union.",
+        "170",
+        None,
+        None,
+        id="harassment",
+    ),
+    pytest.param(
+        "The intimidation of Zimbabwean voters by ruling party militias was documented.",
+        "170",
+        None,
+        None,
+        id="intimidation",
+    ),
+    # Statements, condolences, accord and symbolic acts (01).
+    pytest.param(
+        "The Japanese prime minister sent condolences to Morocco after the earthquake.",
+        "018",
+        ["JPNGOV"],
+        None,
+        id="sent-condolences",
+    ),
+    pytest.param(
+        "The Indian president offered condolences to Nepal.",
+        "018",
+        ["INDGOV"],
+        None,
+        id="offered-condolences",
+    ),
+    pytest.param(
+        "The Kenyan president addressed the nation on Sunday.", "010", ["KENGOV"], None, id="address-nation"
+    ),
+    pytest.param(
+        "The Iranian president attended the funeral in Baghdad.", "017", ["IRNGOV"], None, id="attend-funeral"
+    ),
+    pytest.param(
+        "The Polish president attended the memorial service in Jerusalem.",
+        "017",
+        ["POLGOV"],
+        None,
+        id="attend-memorial",
+    ),
+    pytest.param(
+        "The Indian and Chinese foreign ministers shared the view that the border should stay calm.",
+        "019",
+        ["INDGOV", "CHNGOV"],
+        [],
+        id="shared-view",
+    ),
+    # Accepting a proposed ceasefire is intent to de-escalate (0356).
+    pytest.param(
+        "Hezbollah accepted the French ceasefire proposal.", "0356", ["LBNREB"], None, id="accept-ceasefire"
+    ),
+    pytest.param("The rebels accepted a truce proposed by Qatar.", "0356", None, None, id="accept-truce"),
+    # A conference between parties is a meeting (040).
+    pytest.param(
+        "A conference between Egyptian and Israeli officials took place in Cairo.",
+        "040",
+        ["EGYGOV", "ISRGOV"],
+        [],
+        id="conference-between",
+    ),
+    # Defending one's own acts and words is verbal (052).
+    pytest.param(
+        "The Indonesian defence minister defended the army's operation in Papua.",
+        "052",
+        ["IDNGOV"],
+        None,
+        id="defend-operation",
+    ),
+    pytest.param(
+        "The Hungarian foreign minister defended his remarks on Ukraine.",
+        "052",
+        ["HUNGOV"],
+        None,
+        id="defend-remarks",
+    ),
+    pytest.param(
+        "Saudi Arabia and Iran restored relations.", "050", ["SAU", "IRN"], [], id="restore-relations"
+    ),
+    # Trade between states (061).
+    pytest.param("India imported Russian oil.", "061", ["IND"], ["RUS"], id="imported"),
+    pytest.param(
+        "Kazakhstan resumed grain exports to Afghanistan.", "061", ["KAZ"], ["AFG"], id="resumed-exports"
+    ),
+    # Releases of people (0841) and de-escalation (087x).
+    pytest.param("Belarus released 20 protesters on Friday.", "0841", ["BLR"], None, id="release-protesters"),
+    pytest.param(
+        "Vietnam ended its occupation of Cambodia in 1989.", "0874", ["VNM"], ["KHM"], id="end-occupation"
+    ),
+    pytest.param(
+        "Armenia and Azerbaijan ceased hostilities on Tuesday.",
+        "0871",
+        ["ARM", "AZE"],
+        [],
+        id="cease-hostilities",
+    ),
+    pytest.param(
+        "The Sudanese army lifted its siege of the northern city.", "0872", None, None, id="lift-siege"
+    ),
+    # Criticism and rejection (111, 120).
+    pytest.param("China chided Australia over the remarks.", "111", ["CHN"], ["AUS"], id="chided"),
+    pytest.param(
+        "The Brazilian senator called the ruling a disgrace.", "111", None, None, id="call-disgrace"
+    ),
+    pytest.param(
+        "The Venezuelan government rebuffed Brazil's offer.", "120", ["VENGOV"], None, id="rebuffed"
+    ),
+    pytest.param("The junta spurned the proposal from ECOWAS.", "120", None, None, id="spurned"),
+    # Cancellations: a visit or trip (125), talks (164), aid (162).
+    pytest.param(
+        "The Chinese foreign minister cancelled his trip to Tokyo.", "125", ["CHNGOV"], None, id="cancel-trip"
+    ),
+    pytest.param("Moscow cancelled the talks with Tokyo.", "164", ["RUSGOV"], None, id="cancel-talks"),
+    pytest.param(
+        "Moscow pulled the plug on the talks with Kyiv.", "164", ["RUSGOV"], None, id="pull-plug-talks"
+    ),
+    pytest.param(
+        "Washington pulled the plug on aid to Niger.", "162", ["USAGOV"], ["NER"], id="pull-plug-aid"
+    ),
+    # Threats, protest, sanctions and coercion.
+    pytest.param("Iran vowed retaliation against Israel.", "138", ["IRN"], ["ISR"], id="vow-retaliation"),
+    pytest.param("Kenyan protesters confronted police in Nairobi.", "145", None, None, id="confront-police"),
+    pytest.param(
+        "Washington froze $3 billion of Afghan central bank assets.",
+        "163",
+        ["USAGOV"],
+        None,
+        id="froze-amount-of-assets",
+    ),
+    pytest.param(
+        "The Ecuadorian president's declaration of a state of emergency angered the opposition.",
+        "1724",
+        None,
+        None,
+        id="declaration-of-emergency",
+    ),
+    pytest.param(
+        "The Indian army's imposition of a curfew in Manipur angered residents.",
+        "1723",
+        None,
+        None,
+        id="imposition-of-curfew",
+    ),
+    pytest.param(
+        "Angry traders deflated the tyres of municipal trucks in Karachi.",
+        "171",
+        None,
+        None,
+        id="deflate-tyres",
+    ),
+    pytest.param(
+        "Rioters vandalised the ruling party's offices in Dhaka.", "171", None, None, id="vandalised"
+    ),
+    pytest.param("Rioters set ablaze two buses in Lahore.", "1712", None, None, id="set-ablaze"),
+    pytest.param("The junta imprisoned the former prime minister.", "173", None, None, id="imprisoned"),
+    pytest.param("Kenyan police apprehended three suspects.", "173", None, None, id="apprehended"),
+    pytest.param(
+        "Iranian security forces' violence against demonstrators drew condemnation.",
+        "175",
+        None,
+        None,
+        id="violence-against-demonstrators",
+    ),
+    # Fighting (190, 192, 193).
+    pytest.param(
+        "Thai and Cambodian troops skirmished along the border.",
+        "190",
+        ["THAMIL", "KHMMIL"],
+        [],
+        id="skirmished",
+    ),
+    pytest.param(
+        "A gun battle between Mexican soldiers and cartel gunmen killed five.",
+        "193",
+        None,
+        None,
+        id="gun-battle",
+    ),
+    pytest.param(
+        "An exchange of fire between Indian and Pakistani troops killed a soldier.",
+        "193",
+        ["INDMIL", "PAKMIL"],
+        [],
+        id="exchange-of-fire",
+    ),
+    pytest.param(
+        "Heavy gunfire between Syrian troops and smugglers was reported near the border.",
+        "193",
+        None,
+        None,
+        id="gunfire",
+    ),
+    pytest.param(
+        "Russian forces pressed their offensive near Pokrovsk.", "190", ["RUSMIL"], None, id="press-offensive"
+    ),
+    pytest.param(
+        "Turkish military action in northern Iraq displaced villagers.",
+        "190",
+        ["TUR"],
+        None,
+        id="military-action",
+    ),
+    pytest.param(
+        "Israel's ground operation in Gaza expanded on Sunday.", "190", ["ISR"], None, id="ground-operation"
+    ),
+    pytest.param(
+        "The Ukrainian incursion into Russia's Kursk region surprised the Kremlin.",
+        "190",
+        ["UKR"],
+        ["RUS"],
+        id="incursion",
+    ),
+    pytest.param(
+        "The Nigerian army eliminated ten militants in Borno.",
+        "190",
+        ["NGAMIL"],
+        None,
+        id="eliminate-militants",
+    ),
+    pytest.param(
+        "The Lebanese army neutralised two militants near the Syrian border.",
+        "190",
+        ["LBNMIL"],
+        None,
+        id="neutralise-militants",
+    ),
+    pytest.param("The rebels captured the airport in Goma.", "192", None, None, id="capture-airport"),
+    pytest.param("Militants seized an army base in Mali.", "192", None, None, id="seize-base"),
+]
+
+
+@pytest.mark.parametrize(("text", "code", "source", "target"), FIRES)
+def test_rows_fire(
+    pipeline: Pipeline, text: str, code: str, source: list[str] | None, target: list[str] | None
+) -> None:
+    """Each new reading gives its code on a sentence of its own, with its actors where they are plain."""
+    events = _events(pipeline, text)
+    found = [e for e in events if e.code == code]
+    assert len(found) == 1, _seen(events)
+    if source is not None:
+        assert found[0].source == source, _seen(events)
+    if target is not None:
+        assert found[0].target == target, _seen(events)
+
+
+# (text, code prefixes that must not be found): other senses of the same words.
+NEAR_MISSES = [
+    pytest.param(
+        "The hedge fund made a killing on the bond market last year.", ("18", "19"), id="made-a-killing"
+    ),
+    pytest.param("The Indian senator warned against lynch mob justice.", ("18",), id="lynch-mob"),
+    pytest.param(
+        "She filed a sexual harassment complaint against her employer.", ("17",), id="harassment-complaint"
+    ),
+    pytest.param(
+        "The Kenyan finance minister addressed concerns about the budget.", ("01",), id="address-concerns"
+    ),
+    pytest.param(
+        "The Iranian president attended the conference in Baghdad.", ("017",), id="attend-conference"
+    ),
+    pytest.param("Britain shared intelligence with France.", ("019",), id="share-intelligence"),
+    pytest.param(
+        "The Egyptian foreign minister told a news conference in Cairo that talks would resume.",
+        ("040",),
+        id="news-conference",
+    ),
+    pytest.param(
+        "The Kenyan activist has defended human rights for decades.", ("05", "07", "19"), id="defend-rights"
+    ),
+    pytest.param("Ukrainian troops defended their positions near Bakhmut.", ("052",), id="defend-positions"),
+    pytest.param("Imported goods became more expensive in Kenya.", ("06",), id="imported-goods"),
+    pytest.param("The ministry released a statement on Monday.", ("084",), id="release-statement"),
+    pytest.param(
+        "The Kenyan bank ended its partnership with the telecom company.", ("08",), id="end-partnership"
+    ),
+    pytest.param("The Brazilian senator called the ruling a mistake.", ("11",), id="call-mistake"),
+    pytest.param("The utility pulled the plug on the old power station.", ("12", "16"), id="pull-plug-plant"),
+    pytest.param("The airline cancelled flights to Tel Aviv.", ("12", "16"), id="cancel-flights"),
+    pytest.param(
+        "The Kenyan minister confronted the challenges facing the economy.",
+        ("14", "19"),
+        id="confront-challenges",
+    ),
+    pytest.param(
+        "The declaration of independence was read in the square.", ("17",), id="declaration-independence"
+    ),
+    pytest.param("The Kenyan government froze fuel prices for six months.", ("16",), id="freeze-prices"),
+    pytest.param("The central bank's measures deflated the housing bubble.", ("17",), id="deflate-bubble"),
+    pytest.param("Violence against women rose in the region.", ("17",), id="violence-against-women"),
+    pytest.param("The government eliminated tariffs on Chinese cars.", ("19",), id="eliminate-tariffs"),
+    pytest.param(
+        "Brazil eliminated Argentina from the tournament.", ("19",), id="eliminated-from-tournament"
+    ),
+    pytest.param(
+        "The Kenyan company launched a rescue operation for its stranded workers.",
+        ("19",),
+        id="rescue-operation",
+    ),
+    pytest.param("The senator took legal action against the newspaper.", ("19",), id="legal-action"),
+    pytest.param("The newly-weds' exchange of vows took place in Rome.", ("19",), id="exchange-of-vows"),
+]
+
+
+@pytest.mark.parametrize(("text", "codes"), NEAR_MISSES)
+def test_near_misses_stay_silent(pipeline: Pipeline, text: str, codes: tuple[str, ...]) -> None:
+    """The same words in another sense (business, sport, ideas, people rather than places) give none of the codes."""
+    events = _events(pipeline, text)
+    assert not [e for e in events if e.code.startswith(codes)], _seen(events)
+
+
+def test_capturing_people_stays_an_arrest(pipeline: Pipeline) -> None:
+    """Places captured are occupied (192); people captured are detained (173), as before."""
+    codes = [e.code for e in _events(pipeline, "Police captured the suspects in Lagos.")]
+    assert codes == ["173"]
