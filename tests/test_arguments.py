@@ -336,3 +336,31 @@ def test_places_aimed_at(pipeline: Pipeline, text: str, target: list[str]) -> No
 def test_place_of_a_nominal_visit(pipeline: Pipeline) -> None:
     """ "his visit to Kyiv": the visit is aimed at the country of its destination."""
     assert _event(pipeline, "The German chancellor praised his visit to Kyiv.", "042").target == ["UKR"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "target"),
+    [
+        ("The West never recognised Crimea, which Russia seized in 2014.", "192", ["UKR"]),
+        ("Sweden, which Turkey criticised, joined NATO.", "111", ["SWE"]),
+        # A relative pronoun whose noun names no actor gives no target.
+        ("The decision, which Russia criticised, took effect.", "111", []),
+    ],
+)
+def test_relative_pronoun_objects(pipeline: Pipeline, text: str, code: str, target: list[str]) -> None:
+    """ "Crimea, which Russia seized": the relative pronoun stands for the noun its clause hangs on."""
+    assert _event(pipeline, text, code).target == target
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Russian troops seized Kherson in March.", "192"),
+        # Seizing a ship or goods stays the seizure of property.
+        ("Iran seized a British tanker in the Gulf.", "171"),
+    ],
+)
+def test_seizing_a_place_is_occupying_it(pipeline: Pipeline, text: str, code: str) -> None:
+    """Seizing a city or region is occupying territory (192); seizing property stays 171x."""
+    events = [e for e in annotated(pipeline, text).events if e.code[:2] in ("17", "19")]
+    assert [e.code[: len(code)] for e in events] == [code]

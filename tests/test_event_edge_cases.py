@@ -252,3 +252,9 @@ def test_what_is_announced_and_to_whom(
 def test_warnings_that_threaten_nothing(pipeline: Pipeline, text: str) -> None:
     """A warning whose clause is no future act of the speaker's is not a threat of that act (no 138)."""
     assert not [e for e in _events(pipeline, text) if e.code == "138"]
+
+
+def test_a_future_statement_stays_a_statement(pipeline: Pipeline) -> None:
+    """ "will address the nation" is a statement (010) to come, not an intent to cooperate."""
+    event = _one(_events(pipeline, "The Kenyan president will address the nation on Friday."), "01")
+    assert event.code == "010" and event.future

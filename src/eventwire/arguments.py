@@ -69,8 +69,11 @@ FROM = frozenset({"from"})
 # Prepositions that also give a visit's target (the place visited stands for its country or government).
 VISIT_PREPS = frozenset({"for", "in", "to"})
 
-# Entity labels a place aimed at may carry (the small tagger takes some cities for people).
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "PERSON"})
+# Relative pronouns that stand for the noun their clause hangs on.
+RELATIVES = frozenset({"which", "who", "whom", "whose", "that"})
+
+# Entity labels a place aimed at may carry (the small tagger takes some cities for people or organisations).
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "PERSON", "ORG"})
 
 # Dependencies that stay inside one noun phrase when looking for the actor an argument names.
 PHRASE_DEPS = frozenset(
@@ -238,7 +241,7 @@ def mediated(token: Token, by_token: ByToken, talks: Token | None = None) -> lis
 def place_targets(heads: list[Token], preps: frozenset[str]) -> list[ActorMention]:
     """For force, protest and coercion aimed at a place ("launched drones at Moscow", "shelled Kyiv"), the
     country the place is, or is the capital of: CAMEO codes the target country of an attack on its territory."""
-    candidates = [c for h in heads if h.pos_ == "VERB" for c in h.children if c.dep_ == "dobj"]
+    candidates = [_antecedent(c) for h in heads if h.pos_ == "VERB" for c in h.children if c.dep_ == "dobj"]
     candidates += [
         o for h in heads for p in h.children if p.dep_ == "prep" and p.lower_ in preps for o in p.children
     ]
@@ -246,8 +249,6 @@ def place_targets(heads: list[Token], preps: frozenset[str]) -> list[ActorMentio
     candidates += [o for c in candidates if not c.ent_type_ for o in _of_objects(c)]
     found: list[ActorMention] = []
     for token in candidates:
-        if token.dep_ not in ("dobj", "pobj"):
-            continue
         if token.ent_type_ in PLACE_LABELS:
             # The small tagger takes some cities for people ("struck Kharkiv"): the gazetteer decides.
             ent = _entity_at(token)
@@ -294,12 +295,23 @@ def _capitals() -> dict[str, str]:
 def objects(token: Token, by_token: ByToken) -> list[ActorMention]:
     """The actors a verb's direct and indirect objects name; for an object that names none, the parties it
     is about ("criticized the cooperation between Russia and Iran", "condemned the attack by Russia")."""
-    objects = [c for c in token.children if c.dep_ in ("dobj", "dative", "obj", "iobj", "attr", "oprd")]
+    objects = [
+        _antecedent(c) for c in token.children if c.dep_ in ("dobj", "dative", "obj", "iobj", "attr", "oprd")
+    ]
     found = actors_of_all(objects, by_token)
     if not found:
         for noun in objects:
             found.extend(between(noun, by_token) or _by_agent(noun, by_token) or _deep_actors(noun, by_token))
     return unique(found)
+
+
+def _antecedent(token: Token) -> Token:
+    """The noun a relative pronoun stands for ("Crimea, which Russia seized", "settlers whose slaying"), else
+    the token itself."""
+    if token.lower_ not in RELATIVES:
+        return token
+    clause = next((a for a in token.ancestors if a.dep_ == "relcl"), None)
+    return clause.head if clause is not None else token
 
 
 def _deep_actors(noun: Token, by_token: ByToken) -> list[ActorMention]:
@@ -379,7 +391,7 @@ def noun_sources(token: Token, by_token: ByToken) -> list[ActorMention]:
     found: list[ActorMention] = []
     for child in token.children:
         if child.dep_ in ("poss", "amod", "compound", "nmod"):
-            found.extend(actors_of(child, by_token) or demonym(child))
+            found.extend(actors_of(_antecedent(child), by_token) or demonym(child))
         if child.dep_ == "prep" and child.lower_ == "by":
             found.extend(actors_of_all([c for c in child.children if c.dep_ == "pobj"], by_token))
         if child.dep_ == "acl" and child.tag_ == "VBN" and child.lemma_.lower() in CLAIMING:

@@ -520,6 +520,9 @@ def _verbal(token: Token, lexicon: Lexicon, by_token: arguments.ByToken, consume
         targets = _purpose_objects(token, by_token)
     if not targets and ontology.root(match.entry.code) in ANNOUNCING_ROOTS:
         targets = _complement_targets(token, match.entry.code, by_token)
+    code = match.entry.code
+    if code in ("171", "1711") and targets and all(m.via == "place" for m in targets):
+        code = "192"  # seizing a place ("Crimea, which Russia seized") is occupying territory
     if match.entry.code[:2] in ("04", "05"):
         # "received a call from X", "welcomed a delegation from X": the other party of a meeting.
         heads = [token] + ([token.doc[match.object]] if match.object is not None else [])
@@ -530,10 +533,10 @@ def _verbal(token: Token, lexicon: Lexicon, by_token: arguments.ByToken, consume
     alternatives = [m.entry.code for m in matches[1:] if m.entry.specificity == match.entry.specificity]
     event = _Event(
         sorted(match.tokens),
-        match.entry.code,
+        code,
         sources,
         targets,
-        match.entry.origin,
+        match.entry.origin if code == match.entry.code else f"{match.entry.origin}; a place seized: {code}",
         token.i,
         alternatives=alternatives,
     )
@@ -800,7 +803,7 @@ def _set_modes(event: _Event, sent: SpacySpan, by_token: arguments.ByToken, date
     event.negated = event.negated or any(modes.negates(t) for t in chain[:2])
     event.hypothetical = modes.hypothetical(head, chain)
     event.future = modes.future(head)
-    if event.future and not event.hypothetical and event.code[:2] not in ("02", "03", "10", "12", "13"):
+    if event.future and not event.hypothetical and event.code[:2] not in ("01", "02", "03", "10", "12", "13"):
         event.code = intents.announced("intent", event.code)
     event.historical = modes.historical(head, sent, date)
     event.attributed_to = modes.attribution(head, by_token)
