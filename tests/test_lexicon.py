@@ -259,7 +259,7 @@ def test_user_row_replaces_shipped_row_of_the_same_pattern(
     ("row", "reason"),
     [
         ("attack,VERB,,,,,999,", "not a CAMEO event code"),
-        ("attack,ADJ,,,,,190,", "pos must be VERB or NOUN"),
+        ("attack,ADV,,,,,190,", "pos must be VERB, NOUN or ADJ"),
         (",VERB,,,,,190,", "without a trigger"),
         ("attack,VERB,,,,190,", "7 columns where 8 are needed"),
         ("attack,VERB,,,,,190,an example,extra", "9 columns where 8 are needed"),

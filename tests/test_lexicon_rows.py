@@ -363,3 +363,45 @@ def test_capturing_people_stays_an_arrest(pipeline: Pipeline) -> None:
     """Places captured are occupied (192); people captured are detained (173), as before."""
     codes = [e.code for e in _events(pipeline, "Police captured the suspects in Lagos.")]
     assert codes == ["173"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "source", "target"),
+    [
+        (
+            "The Jordanian king has been highly critical of Netanyahu's policies.",
+            "111",
+            ["JORGOV"],
+            ["ISRGOV"],
+        ),
+        (
+            "The American president said he was proud of Lebanese Prime Minister Fuad Siniora.",
+            "051",
+            ["USAGOV"],
+            ["LBNGOV"],
+        ),
+        ("Seoul is deeply concerned over North Korea's missile launches.", "012", ["KORGOV"], ["PRK"]),
+    ],
+)
+def test_adjectives_of_stance(
+    pipeline: Pipeline, text: str, code: str, source: list[str], target: list[str]
+) -> None:
+    """An adjective of stance after a copula codes like its verb, aimed at the object of its preposition."""
+    found = [e for e in _events(pipeline, text) if e.code == code]
+    assert [(e.source, e.target) for e in found] == [(source, target)], _seen(_events(pipeline, text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The critical infrastructure of Ukraine was hit by drones.",
+        "The talks were critical for peace in the region.",
+        "The proud people of Kenya celebrated the anniversary.",
+        "Officials were concerned that the bridge might collapse.",
+    ],
+)
+def test_adjectives_that_are_no_stance(pipeline: Pipeline, text: str) -> None:
+    """The same adjectives before a noun, or without their preposition, are no event."""
+    assert not [e for e in _events(pipeline, text) if e.code in ("111", "051", "012")], _seen(
+        _events(pipeline, text)
+    )

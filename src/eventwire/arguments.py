@@ -217,6 +217,8 @@ def targets(
     # A visit's target is where the visitor goes: "headed for Jordan", "arrived in Moscow".
     visit = match.entry.code.startswith("042")
     preps = TARGET_PREPS | VISIT_PREPS if visit else TARGET_PREPS
+    if match.entry.pos == "ADJ" and match.entry.prep:
+        preps = preps | {match.entry.prep}  # "critical of Netanyahu", "proud of Siniora"
     for head in heads:
         found.extend(prep_actors(head, by_token, preps))
     if not found and (visit or ontology.root(match.entry.code) >= "14"):

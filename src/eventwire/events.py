@@ -353,7 +353,8 @@ def _sentence_events(
     verbs, nouns, controllers = [], [], []
     for token in sent:
         pos = token.pos_
-        if pos == "VERB":
+        if pos == "VERB" or (pos == "ADJ" and token.dep_ in ("acomp", "amod", "oprd")):
+            # Adjectives of stance after a copula or in apposition: "was critical of", "proud of".
             verbs.append(token)
         elif pos in ("NOUN", "PROPN"):
             nouns.append(token)

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Token
 
 COLUMNS = ("trigger", "pos", "object", "prep", "prep_object", "particle", "code", "example")
-POS_TAGS = frozenset({"VERB", "NOUN"})
+POS_TAGS = frozenset({"VERB", "NOUN", "ADJ"})
 SHIPPED_SOURCE = "eventwire/data/events/lexicon.csv"
 
 # Dependents that hold a trigger's object: the direct object, a copula's attribute, the subject of a passive
@@ -317,7 +317,7 @@ def _entry(cells: list[str], origin: str, source: str, line: int) -> Entry:
     if not trigger:
         raise DictionaryError("a row without a trigger", source=source, line=line)
     if pos.upper() not in POS_TAGS:
-        raise DictionaryError(f"pos must be VERB or NOUN, not {pos!r}", source=source, line=line)
+        raise DictionaryError(f"pos must be VERB, NOUN or ADJ, not {pos!r}", source=source, line=line)
     for name, value in (("prep", prep), ("particle", particle)):
         if " " in value:
             raise DictionaryError(f"{name} must be one word, not {value!r}", source=source, line=line)
