@@ -258,3 +258,34 @@ def test_a_future_statement_stays_a_statement(pipeline: Pipeline) -> None:
     """ "will address the nation" is a statement (010) to come, not an intent to cooperate."""
     event = _one(_events(pipeline, "The Kenyan president will address the nation on Friday."), "01")
     assert event.code == "010" and event.future
+
+
+@pytest.mark.parametrize(
+    ("text", "denier"),
+    [
+        (
+            "The Israeli military said on Wednesday it had not carried out the strike on the hospital.",
+            ["ISRMIL"],
+        ),
+        ("Russia's defence ministry said its forces had not shelled the nuclear plant.", ["RUSGOV"]),
+    ],
+)
+def test_saying_ones_side_did_not_act_is_a_denial(pipeline: Pipeline, text: str, denier: list[str]) -> None:
+    """ "X said it had not carried out the strike": a denial (016) by X, and the strike negated."""
+    events = _events(pipeline, text)
+    assert _one(events, "016").source == denier
+    assert _one(events, "19").negated
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Saying that another side did not act is no denial of one's own.
+        "Hamas said Israel had not attacked the hospital.",
+        # Saying one's side did act is no denial.
+        "The Israeli military said on Wednesday it had carried out the strike on the hospital.",
+    ],
+)
+def test_not_a_denial(pipeline: Pipeline, text: str) -> None:
+    """Only a statement that one's own side did not commit a hostile act is a denial."""
+    assert not [e for e in _events(pipeline, text) if e.code == "016"]

@@ -85,6 +85,10 @@ CONTROL_NOUNS: dict[str, intents.Family] = {
     **dict.fromkeys(("refusal", "unwilling", "unwillingness"), "refuse"),
     **dict.fromkeys(("threat",), "threaten"),
 }
+# Verbs of doing whose object is the act ("carried out the strike", "launched an offensive").
+DOING = frozenset(
+    {"carry", "conduct", "launch", "stage", "mount", "commit", "perform", "perpetrate", "order"}
+)
 # Roots of acts done by saying them: appeals, intents, praise, demands, criticism, rejections and threats.
 SPEECH_ACT_ROOTS = frozenset({"02", "03", "05", "10", "11", "12", "13"})
 # Roots of announcements whose announced act may be one the lexicon does not code (appeal, demand, threat).
@@ -369,6 +373,8 @@ def _sentence_events(
     for token in nouns:
         if token.i not in consumed:
             events.extend(_some(_nominal(token, lexicon, by_token, consumed)))
+    for event in events:
+        _denial(event, events, sent)
     events = [e for e in events if not _reports_another(e, events, sent) and not _bare_statement(e, sent)]
     for event in events:
         _set_modes(event, sent, by_token, date)
@@ -705,10 +711,40 @@ def _happening(noun: Token, match: Match) -> bool:
     return noun.dep_ == "dobj" and verb.lemma_.lower() in CAUSING
 
 
+def _chain(head: Token) -> list[Token]:
+    """A trigger and the verbs whose mood and polarity it takes: those it hangs on by control and coordination,
+    and for a nominal act the verb of doing it ("had not carried out the strike")."""
+    if head.pos_ == "NOUN" and head.dep_ == "dobj" and head.head.lemma_.lower() in DOING:
+        head = head.head
+    return [head, *modes.governors(head)]
+
+
+def _denial(event: _Event, events: list[_Event], sent: SpacySpan) -> None:
+    """A statement that the speaker's own side did not commit a hostile act is a denial (016): "the Israeli
+    military said it had not carried out the strike"."""
+    if event.code != "010" or not event.sources:
+        return
+    home = {_country(m) for m in event.sources}
+    for other in events:
+        if other is event or ontology.root(other.code) < "11":
+            continue
+        verb = modes.speech_verb(sent.doc[other.head])
+        negated = any(modes.negates(t) for t in _chain(sent.doc[other.head])[:2])
+        if (
+            verb is not None
+            and verb.i == event.head
+            and negated
+            and {_country(m) for m in other.sources} <= home
+        ):
+            event.code, event.targets = "016", []
+            event.rule += "; denies its own side's act"
+            return
+
+
 def _reports_another(event: _Event, events: list[_Event], sent: SpacySpan) -> bool:
     """Whether an event is a bare statement whose content is another event of the sentence ("X said Y attacked
-    Z" codes the attack, attributed to X, not X's statement)."""
-    if ontology.root(event.code) != "01":
+    Z" codes the attack, attributed to X, not X's statement); a denial (016) is an act of its own."""
+    if ontology.root(event.code) != "01" or event.code == "016":
         return False
     for other in events:
         verb = modes.speech_verb(sent.doc[other.head]) if other is not event else None
@@ -800,7 +836,7 @@ def _set_modes(event: _Event, sent: SpacySpan, by_token: arguments.ByToken, date
     """Negation, hypothesis, future, history and attribution, read off the trigger's clause."""
     doc = sent.doc
     head = doc[event.head]
-    chain = [head, *modes.governors(head)]
+    chain = _chain(head)
     event.negated = event.negated or any(modes.negates(t) for t in chain[:2])
     event.hypothetical = modes.hypothetical(head, chain)
     event.future = modes.future(head)
