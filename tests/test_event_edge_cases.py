@@ -135,6 +135,7 @@ def test_history(pipeline: Pipeline, text: str, historical: bool) -> None:
         ("Clashes broke out in the capital on Friday.", "19"),
         ("Heavy fighting continues around the airport.", "19"),
         ("The verdict sparked protests across the country.", "14"),
+        ("Voters went to the polls amid protests in the capital.", "14"),
     ],
 )
 def test_unrest_told_as_happening(pipeline: Pipeline, text: str, root: str) -> None:
@@ -150,6 +151,7 @@ def test_unrest_told_as_happening(pipeline: Pipeline, text: str, root: str) -> N
         "The protests were larger than last year's.",
         "Officials discussed the fighting at length.",
         "The talks broke down on Friday.",
+        "Officials spoke about protests in the capital.",
     ],
 )
 def test_bare_nominal_acts_are_not_events(pipeline: Pipeline, text: str) -> None:

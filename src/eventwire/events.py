@@ -701,13 +701,15 @@ def _nominal(
 
 def _happening(noun: Token, match: Match) -> bool:
     """Whether a nominal act of unrest or force is told as happening, though no actor is named: "clashes broke
-    out", "heavy fighting continues", "the decision sparked protests" (a bare "the attack" is not: it is
-    usually an act already reported)."""
+    out", "heavy fighting continues", "the decision sparked protests", "during demonstrations" (a bare "the
+    attack" is not: it is usually an act already reported)."""
     if noun.lemma_.lower() not in UNREST:
         return False
     verb = noun.head
     if noun.dep_ in ("nsubj", "nsubjpass"):
         return verb.lemma_.lower() in OCCURRING
+    if noun.dep_ == "pobj" and verb.lower_ in ("during", "amid", "amidst"):
+        return True  # "went to the polls amid opposition protests"
     return noun.dep_ == "dobj" and verb.lemma_.lower() in CAUSING
 
 
