@@ -5,7 +5,8 @@ role word ("Israeli media", "the Russian side", "security forces"). Each is code
 dictionaries (people with dated roles, organisations, metonyms), from a country word plus a role word, or from the
 article's earlier mentions (surnames, pronouns, "the diplomat", "the two leaders"). A capital or seat of government
 is an actor only where it acts or is acted upon ("Moscow said", "Tel Aviv's actions"); "in Moscow" is a place.
-Actors that cannot be coded are kept, with their head noun and whatever country or role the text gives.
+Actors that cannot be coded are kept, with their head noun and whatever country or role the text gives. Mentions
+the parse splits are joined again ("Angolan troops", "Syrian Democratic Forces (SDF)").
 """
 
 from __future__ import annotations
@@ -91,6 +92,24 @@ QUANTITIES = frozenset(
 PEOPLE_NOUNS = frozenset(
     {"man", "woman", "boy", "girl", "child", "teenager", "youth", "farmer", "worker", "resident", "villager"}
 )
+# Nouns for the armed men of a group, which the named group they belong to codes ("fighters of Isis").
+GROUP_MEMBERS = frozenset({"fighter", "militant", "gunman", "rebel"})
+# "Hezbollah-led", "Iran-backed": a name joined to these modifies the noun after it and is not the actor.
+HYPHEN_MODIFIERS = frozenset(
+    {
+        "led",
+        "backed",
+        "allied",
+        "aligned",
+        "sponsored",
+        "funded",
+        "supported",
+        "run",
+        "controlled",
+        "held",
+        "linked",
+    }
+)
 ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "dobj", "dative", "agent", "attr", "appos"})
 PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her"})
 GROUP_PRONOUNS = frozenset({"they", "them", "their"})
@@ -130,7 +149,8 @@ PERSONAL_TITLES = frozenset(
         "head",
     }
 )
-# Nouns for a member or voice of a group, whose role comes from their modifier ("opposition figure").
+# Nouns for a member or voice of a group, or for the group, whose role comes from their modifier ("opposition figure",
+# "rebel group").
 MEMBER_NOUNS = frozenset(
     {
         "figure",
@@ -147,11 +167,20 @@ MEMBER_NOUNS = frozenset(
         "activist",
         "representative",
         "supporter",
+        "party",
+        "group",
+        "bloc",
+        "movement",
+        "coalition",
     }
 )
-# Role words that mean nothing without a country or an antecedent: never an uncoded actor on their own.
+# Roles of domestic actors, whom a nearby actor of the same role gives a country ("troops" after "Israeli troops").
+DOMESTIC_ROLES = frozenset(
+    {"MIL", "COP", "CVL", "OPP", "REB", "UAF", "JUD", "LEG", "EDU", "HLH", "REF", "LAB"}
+)
 # How many mentions of its country a story's dateline is worth when finding the country the story is about.
 DATELINE_WEIGHT = 2.0
+# Role words that mean nothing without a country or an antecedent: never an uncoded actor on their own.
 VAGUE_ROLES = frozenset(
     {
         "side",
@@ -236,6 +265,9 @@ ROLE_FAMILIES: dict[str, tuple[str, ...]] = {
     "minister": ("minister", "secretary"),
     "president": ("president",),
     "prime minister": ("prime minister", "premier"),
+    "spokesman": ("spokesman", "spokeswoman", "spokesperson", "press secretary"),
+    "spokeswoman": ("spokesman", "spokeswoman", "spokesperson", "press secretary"),
+    "spokesperson": ("spokesman", "spokeswoman", "spokesperson", "press secretary"),
 }
 
 
@@ -286,11 +318,64 @@ def find_actors(article: Article, doc: Doc, d: dicts.Dictionaries) -> list[Actor
             if phrase is None or any(phrase.start_char < e and s < phrase.end_char for s, e in taken):
                 continue
             for mention in _resolve(phrase, index, article, d, found, sporty, context):
-                found.append(mention)
+                joined = _joined(found[-1], mention, article.text) if found else None
+                if joined is not None:
+                    found[-1] = joined
+                else:
+                    found.append(mention)
                 taken.append((mention.start, mention.end))
     return [
-        _mention(i, f, article) for i, f in enumerate(sorted(found, key=lambda f: (f.start, f.code or "")))
+        # Mentions sharing a span ("Russian and Chinese warships") keep the order the text gives them.
+        _mention(i, f, article)
+        for i, f in enumerate(sorted(found, key=lambda f: f.start))
     ]
+
+
+def _joined(before: _Found, after: _Found, text: str) -> _Found | None:
+    """One mention for two adjacent ones the parse split: a demonym and the role noun after it ("Angolan troops"),
+    a name and its acronym in brackets ("Syrian Democratic Forces (SDF)"), a role and the name after it ("local
+    newspaper Haaretz"); None when they are two actors."""
+    if before.sentence != after.sentence or before.end > after.start:
+        return None
+    gap = text[before.end : after.start]
+    if gap.strip() == "(" and text[after.end : after.end + 1] == ")" and before.code in (None, after.code):
+        merged = _copy(after if before.code is None else before, before.start, after.end + 1, before.sentence)
+        merged.via = after.via if before.code is None else before.via
+        merged.subject = before.subject
+        return merged
+    if gap.strip() or text[after.end : after.end + 2] in ("'s", "’s"):
+        return None
+    demonym = (
+        before.via == "people"
+        and before.code == before.country
+        and " " not in text[before.start : before.end]
+    )
+    if demonym and after.sectors and after.via in ("role", "context", "uncoded") and not after.name:
+        if after.via == "role" and after.country != before.country:
+            return None
+        role = after.sectors[0]
+        return _Found(
+            before.start,
+            after.end,
+            before.sentence,
+            f"{before.country}{role}",
+            "role",
+            None,
+            before.country,
+            [role],
+            head=after.head,
+            person=after.person,
+            words=text[before.start : after.end].lower(),
+            subject=after.subject,
+        )
+    # A singular title before a name ("local newspaper Haaretz"); "told reporters Netanyahu had agreed" is two.
+    titled = before.via in ("role", "context", "uncoded") and before.sectors and not before.name
+    singular = bool(before.head) and not (before.head or "").lower().endswith("s")
+    if titled and singular and after.name and after.code and after.via == "dictionary":
+        merged = _copy(after, before.start, after.end, after.sentence)
+        merged.via, merged.subject = after.via, after.subject
+        return merged
+    return None
 
 
 def _outside(phrase: Span, headers: list[tuple[int, int]]) -> Span | None:
@@ -323,12 +408,26 @@ def context_country(doc: Doc, d: dicts.Dictionaries, filed_from: str | None = No
             iso3 = iso3 or _home_city(ent, key, d, capitals)
             if iso3:
                 counts[iso3] = counts.get(iso3, 0) + weight
+    if _lower_cased(doc.text):
+        # Lower-cased text hides most names from the tagger; its proper nouns still name cities ("vadodara").
+        for token in doc:
+            iso3 = (
+                gazetteer.city_country(token.text) if token.pos_ == "PROPN" and not token.ent_type_ else None
+            )
+            if iso3 and token.lower_ not in capitals:
+                counts[iso3] = counts.get(iso3, 0) + 0.5
     if not counts:
         return None
     # Only a country the article is clearly about: an international report has no single home for "police".
     ranked = sorted(counts.values(), reverse=True)
     best = max(counts, key=lambda c: counts[c])
     return best if len(ranked) == 1 or ranked[0] >= 2 * ranked[1] else None
+
+
+def _lower_cased(text: str) -> bool:
+    """Whether a text is written in lower case throughout (some corpora are), but for a stray capital or two."""
+    letters = sum(c.isalpha() for c in text)
+    return letters > 0 and sum(c.isupper() for c in text) < 0.01 * letters
 
 
 def _home_city(ent: Span, key: str, d: dicts.Dictionaries, capitals: set[str]) -> str | None:
@@ -392,15 +491,20 @@ def _resolve(
     if start >= end:
         return []
     lower = phrase.root.lower_
-    if lower in PERSON_PRONOUNS | GROUP_PRONOUNS:
+    if lower in PERSON_PRONOUNS | GROUP_PRONOUNS | {"it"}:
         return _pronoun(phrase, start, end, sentence, found)
+    if _describes_person(phrase, found, d):
+        return []
+    coordinated = _coordinated(phrase, start, end, sentence, d)
+    if coordinated:
+        return coordinated
     if lower in PAIR_HEADS and _is_pair(phrase):
         return _pair(start, end, sentence, found)
     named = _named(phrase, start, end, sentence, article, d, sporty, found, context)
     role = (
         named
         or _people(phrase, start, end, sentence, d)
-        or _role(phrase, start, end, sentence, d, found, context)
+        or _role(phrase, start, end, sentence, article, d, found, context)
     )
     if role is None:
         return []
@@ -408,6 +512,39 @@ def _resolve(
         role.words = phrase.text.lower()
     role.subject = phrase.root.dep_ in ("nsubj", "nsubjpass")
     return [role]
+
+
+def _describes_person(phrase: Span, found: list[_Found], d: dicts.Dictionaries) -> bool:
+    """Whether a phrase is a title in apposition after a person's name ("X, the White House press secretary,
+    said"): it describes X, who is the actor, and is no mention of its own."""
+    root = phrase.root
+    if root.dep_ != "appos" or root.ent_type_ or _role_code(phrase, d) is None:
+        return False
+    return any(m.person and m.start <= root.head.idx < m.end for m in found)
+
+
+def _coordinated(phrase: Span, start: int, end: int, sentence: int, d: dicts.Dictionaries) -> list[_Found]:
+    """ "Russian and Chinese warships", "both Israeli and Palestinian leaders": one role with coordinated country
+    words is one mention listed once per country."""
+    before = [t for t in phrase if t.i < phrase.root.i]
+    if not any(t.dep_ == "cc" for t in before):
+        return []
+    countries: list[str] = []
+    for token in before:
+        key = dicts.normalise(token.text)
+        iso3 = (d.demonyms.get(key) or d.country_names.get(key)) if token.text[:1].isupper() else None
+        if iso3 and iso3 not in countries and not _hyphenated(token):
+            countries.append(iso3)
+    role = _role_code(phrase, d) if len(countries) > 1 else None
+    if role is None:
+        return []
+    words = phrase.text.lower()
+    return [
+        _Found(
+            start, end, sentence, f"{c}{role}", "role", None, c, [role], head=phrase.root.text, words=words
+        )
+        for c in countries
+    ]
 
 
 def _bounds(phrase: Span, text: str) -> tuple[int, int]:
@@ -451,9 +588,13 @@ def _named(
         key = dicts.normalise(ent.text)
         if ent.label_ == "GPE" or key in d.country_names or key in d.demonyms or key in d.seats:
             continue
+        if _hyphenated(ent[-1]) and _role_code(phrase, d):
+            continue  # "the Hezbollah-led opposition" is the opposition (but the UN sponsors a "UN-sponsored summit")
         entries = d.lookup(ent.text) or d.lookup(_titled(ent))
         if entries:
-            return _from_entry(entries, phrase, start, end, sentence, article, d)
+            return _namesake(
+                _from_entry(entries, phrase, start, end, sentence, article, d), entries, phrase, d, context
+            )
         if ent.label_ == "PERSON":
             if (
                 len(ent) == 1
@@ -461,11 +602,13 @@ def _named(
                 and ent.root.head.lower_ in PERSON_PLACE_PREPOSITIONS
             ):
                 return None  # "spoke from Rostov": a place the tagger took for a person
-            return _unknown_person(ent, phrase, start, end, sentence, d, found, context)
+            return _unknown_person(ent, phrase, start, end, sentence, article, d, found, context)
     text = article.text[start:end]
     entries = d.lookup(text)
     if entries:
-        return _from_entry(entries, phrase, start, end, sentence, article, d)
+        return _namesake(
+            _from_entry(entries, phrase, start, end, sentence, article, d), entries, phrase, d, context
+        )
     key = dicts.normalise(text)
     if phrase.root.pos_ == "PROPN" and len(phrase) == 1:
         earlier = _same_surname(key, found)
@@ -488,6 +631,47 @@ def _named(
         iso3 = d.seats[key]
         return _Found(start, end, sentence, f"{iso3}GOV", "metonymy", text, iso3, ["GOV"], head=text)
     return None
+
+
+def _namesake(
+    named: _Found, entries: list[dicts.ActorEntry], phrase: Span, d: dicts.Dictionaries, context: str | None
+) -> _Found:
+    """A party named like a foreign one in an article about another country that never names the foreign one's
+    ("the Democratic Party" in a report on Azerbaijan): that country's party of the name."""
+    foreign = named.country
+    if (
+        not context
+        or not foreign
+        or foreign == context
+        or any(e.kind != "party" for e in entries)
+        or foreign in _countries_named(phrase.doc, d)
+        or _country_of(phrase, d)
+    ):
+        return named
+    return _Found(
+        named.start,
+        named.end,
+        named.sentence,
+        f"{context}PTY",
+        "context",
+        None,
+        context,
+        ["PTY"],
+        head=named.head,
+        words=named.words,
+    )
+
+
+def _countries_named(doc: Doc, d: dicts.Dictionaries) -> set[str]:
+    """The countries a document names by name, demonym or seat of government (computed once per document)."""
+    key = "eventwire_countries"
+    if key not in doc.user_data:
+        names = (dicts.normalise(e.text) for e in _doc_cache(doc, "ents"))
+        doc.user_data[key] = {
+            iso3 for k in names if (iso3 := d.country_names.get(k) or d.demonyms.get(k) or d.seats.get(k))
+        }
+    named: set[str] = doc.user_data[key]
+    return named
 
 
 def _titled(ent: Span) -> str:
@@ -517,13 +701,15 @@ def _from_entry(
     ranked = [e for e in in_office or entries if country and e.country == country]
     ranked = ranked or [e for e in entries if country and e.country == country] or in_office or entries
     entry = ranked[0]
-    code, _title = entry.code_on(date)
+    code, title = entry.code_on(date)
     if code == f"{entry.country}ELI" and entry.kind == "person":
         # Out of every office the tables know on that date, but the text names a current title ("Foreign Ministry
         # spokesman Shen Guofang" in 2005): the text is the better evidence.
         role = _current_title(phrase, d)
         code = f"{entry.country}{role}" if role else code
-    sectors = _sectors(code, entry.country)
+    # Metonyms have no country column: "the White House" is the United States' by its code.
+    home = entry.country or (code[:3] if code and code[:3] in d.countries else None)
+    sectors = _sectors(code, home)
     return _Found(
         start,
         end,
@@ -531,11 +717,13 @@ def _from_entry(
         code,
         "dictionary",
         entry.name,
-        entry.country,
+        home,
         sectors,
         entry.wikidata,
         phrase.root.text,
         person=entry.kind == "person",
+        # The office the tables give, so that "the president" can refer back to a president named without it.
+        words=f"{phrase.text.lower()} ({title.lower()})" if title and entry.kind == "person" else "",
     )
 
 
@@ -545,13 +733,15 @@ def _unknown_person(
     start: int,
     end: int,
     sentence: int,
+    article: Article,
     d: dicts.Dictionaries,
     found: list[_Found],
     context: str | None,
 ) -> _Found:
     """A person not in the dictionaries, coded from an earlier mention of the surname, the role phrase it is in
-    apposition to ("the envoy of Russia, X") or a title ("Russian President X", "King X" in the article's country);
-    otherwise kept uncoded."""
+    apposition to ("the envoy of Russia, X", "X, Iraq's deputy speaker"), an organisation its title names ("Islamic
+    State suspect X") or a title ("Russian President X", "King X" in the article's country); otherwise kept
+    uncoded."""
     earlier = _same_surname(dicts.normalise(ent.text), found)
     if earlier is not None:
         return _copy(earlier, start, end, sentence)
@@ -560,6 +750,15 @@ def _unknown_person(
         named = _copy(apposed, start, end, sentence)
         named.name, named.person = ent.text, True
         return named
+    titled = _apposed_title(ent, start, end, sentence, article, d, found)
+    if titled is not None:
+        return titled
+    # "Islamic State suspect X", "senior VHP leader X": a title naming an organisation makes the person its member.
+    entries = _organisation([t for t in phrase if t.i < ent.start], d)
+    if entries and not any(t.lower_ == "former" for t in phrase):
+        member = _from_entry(entries, phrase, start, end, sentence, article, d)
+        member.name, member.head, member.person = ent.text, ent.text, True
+        return member
     country = _country_of(phrase, d)
     role = _title_code(phrase, ent, d)
     if role and any(t.lower_ == "former" for t in phrase):
@@ -580,6 +779,27 @@ def _unknown_person(
         head=ent.text,
         person=True,
     )
+
+
+def _apposed_title(
+    ent: Span,
+    start: int,
+    end: int,
+    sentence: int,
+    article: Article,
+    d: dicts.Dictionaries,
+    found: list[_Found],
+) -> _Found | None:
+    """A person coded by the title in apposition after the name, when the title says whose it is or refers back to
+    an actor ("X, the White House press secretary", "X, Iraq's deputy speaker of parliament", "X, the leader of
+    ..." after "an opposition leader")."""
+    for child in (c for c in ent.root.children if c.dep_ == "appos"):
+        title = next((c for c in _doc_cache(ent.doc, "chunks") if c.root.i == child.i), None)
+        coded = _role(title, start, end, sentence, article, d, found, None) if title is not None else None
+        if coded is not None and coded.code and coded.via in ("role", "dictionary", "coreference"):
+            coded.name, coded.head, coded.person = ent.text, ent.text, True
+            return coded
+    return None
 
 
 def _title_code(phrase: Span, ent: Span, d: dicts.Dictionaries) -> str | None:
@@ -621,7 +841,7 @@ def _apposed(ent: Span, found: list[_Found]) -> _Found | None:
             titled = mention.person or mention.via == "role"
             if mention.code and titled and mention.start <= head.idx < mention.end:
                 return mention
-        if head.head is head:
+        if head.head.i == head.i:
             break
         head = head.head
     return None
@@ -632,6 +852,7 @@ def _role(
     start: int,
     end: int,
     sentence: int,
+    article: Article,
     d: dicts.Dictionaries,
     found: list[_Found],
     context: str | None,
@@ -641,27 +862,116 @@ def _role(
     role = _role_code(phrase, d)
     if role is None:
         return None
-    if any(t.lower_ in ("former", "ex", "ex-") or t.lower_.startswith("ex-") for t in phrase):
+    head = phrase.root.text
+    # A title names one person ("the German chancellor", not "officials"): later pronouns may refer to it.
+    person = phrase.root.lemma_.lower() in PERSONAL_TITLES and phrase.root.tag_ not in ("NNS", "NNPS")
+    former = any(t.lower_ in ("former", "ex", "ex-") or t.lower_.startswith("ex-") for t in phrase)
+    # "Isis fighters", "a spokesman for the SDF": the men or the voice of a named organisation are that organisation.
+    entries = (
+        [] if former else _organisation([t for t in phrase if t.i < phrase.root.i], d) or _group_of(phrase, d)
+    )
+    if entries:
+        group = _from_entry(entries, phrase, start, end, sentence, article, d)
+        group.head, group.person = head, person
+        return group
+    if former:
         role = "ELI"  # "a former Russian president": an elite, not the government
     country = _country_of(phrase, d)
-    head = phrase.root.text
-    # A title names one person ("the German chancellor"): later pronouns may refer to it.
-    person = phrase.root.lemma_.lower() in PERSONAL_TITLES
+    # "Azerbaijan accused Armenia of firing on its troops": "its" is the subject's.
+    owned = any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in phrase.root.children)
+    owner = _clause_subject(phrase.root, found) if owned else None
+    if owner is not None and not country and owner.via == "dictionary" and not owner.person:
+        return _copy(owner, start, end, sentence)  # "Hamas said its fighters …": Hamas's own
+    country = country or (owner.country if owner is not None and not owner.person else None)
     if country:
         return _Found(
             start, end, sentence, f"{country}{role}", "role", None, country, [role], head=head, person=person
         )
+    # "the prime minister, Malcolm Turnbull": the title is the person it stands beside.
+    named = _apposed_person(phrase, d)
+    if named:
+        return _from_entry(named, phrase, start, end, sentence, article, d)
     if phrase[0].lower_ == "the":
-        antecedent = _antecedent(found, role, phrase.text.lower())
+        antecedent = _antecedent(found, role, phrase.text.lower(), head.lower())
         if antecedent is not None:
-            return _copy(antecedent, start, end, sentence)
+            described = _copy(antecedent, start, end, sentence)
+            described.person = person  # "the Congress" after a congressman is not a "he"
+            return described
     if not _acts(phrase.root, role=True):
         return None
     if context:
         return _Found(start, end, sentence, f"{context}{role}", "context", None, context, [role], head=head)
-    if phrase.root.lower_ in VAGUE_ROLES:
+    # A bare vague word ("officials") or a role written as a name ("Secretary of State") takes no country from
+    # nearby actors.
+    vague = phrase.root.lower_ in VAGUE_ROLES
+    bare = vague and all(t.pos_ == "DET" for t in phrase if t.i != phrase.root.i)
+    # Nor is a title that names one person ("the envoy" is not whoever governs nearby).
+    nearby = None if owned or bare or person or phrase.root.ent_type_ else _nearby(found, role, sentence)
+    if nearby is not None:
+        return _Found(start, end, sentence, f"{nearby}{role}", "context", None, nearby, [role], head=head)
+    if vague:
         return None
     return _Found(start, end, sentence, None, "uncoded", None, None, [role], head=head)
+
+
+def _clause_subject(token: Token, found: list[_Found]) -> _Found | None:
+    """The coded actor that is the subject of the nearest clause around a word with a subject ("Russia" in "that
+    Russia withdraw its troops")."""
+    word = token
+    while token.head.i != token.i:
+        token = token.head
+        subject = next(
+            (c for c in token.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != word.i), None
+        )
+        if token.pos_ in ("VERB", "AUX") and subject is not None:
+            if any(c.dep_ == "conj" for c in subject.children):
+                return None  # "South Korea and Japan ... their leaders": whose is not one actor's
+            return next((m for m in found if m.code and m.start <= subject.idx < m.end), None)
+    return None
+
+
+def _nearby(found: list[_Found], role: str, sentence: int) -> str | None:
+    """The country of the actors of a role named in this or the last two sentences, when they all share it: in a
+    report on two countries, "troops" after "Israeli troops" are Israel's. Only domestic roles: diplomats and
+    reporters of unstated nationality stay uncoded."""
+    if role not in DOMESTIC_ROLES:
+        return None
+    countries = {
+        m.country
+        for m in found
+        if m.sentence >= sentence - 2 and m.code and m.country and m.sectors == [role]
+    }
+    return countries.pop() if len(countries) == 1 else None
+
+
+def _group_of(phrase: Span, d: dicts.Dictionaries) -> list[dicts.ActorEntry]:
+    """The organisation a member noun belongs to by a preposition ("a spokesman for the SDF", "activists of the
+    VHP"): the dictionary entries of the named object."""
+    if _singular(phrase.root.lower_) not in MEMBER_NOUNS | GROUP_MEMBERS:
+        return []
+    for prep in (c for c in phrase.root.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "from")):
+        for obj in (c for c in prep.children if c.dep_ == "pobj"):
+            spans = [e for e in _doc_cache(obj.doc, "ents") if e.start <= obj.i < e.end]
+            spans.append(obj.doc[obj.left_edge.i : obj.i + 1])
+            for span in spans:
+                key = dicts.normalise(span.text)
+                if key in d.country_names or key in d.demonyms or key in d.seats:
+                    continue
+                entries = [e for e in d.names.get(key, []) if e.kind != "person"]
+                if entries:
+                    return entries
+    return []
+
+
+def _apposed_person(phrase: Span, d: dicts.Dictionaries) -> list[dicts.ActorEntry]:
+    """The dictionary person a title stands in apposition to ("the prime minister, Malcolm Turnbull")."""
+    for child in phrase.root.children:
+        if child.dep_ != "appos":
+            continue
+        for ent in _doc_cache(phrase.doc, "ents"):
+            if ent.label_ == "PERSON" and ent.start <= child.i < ent.end:
+                return [e for e in d.lookup(ent.text) if e.kind == "person"]
+    return []
 
 
 def _people(phrase: Span, start: int, end: int, sentence: int, d: dicts.Dictionaries) -> _Found | None:
@@ -689,12 +999,58 @@ def _people(phrase: Span, start: int, end: int, sentence: int, d: dicts.Dictiona
 
 
 def _longest_role(words: list[str], d: dicts.Dictionaries) -> str | None:
-    """The role code of the longest run of words ending the list that is a role phrase."""
+    """The role code of the longest run of words ending the list that is a role phrase; a noun for a member or
+    voice of a group takes the role its modifier names ("police spokesman" COP, "rebel commander" REB)."""
     for size in range(len(words), 0, -1):
         code = d.roles.get(" ".join(words[-size:]))
         if code:
+            if size == 1 and _singular(words[-1]) in MEMBER_NOUNS:
+                return _modifier_role(words[:-1], d) or code
             return code
     return None
+
+
+def _modifier_role(words: list[str], d: dicts.Dictionaries) -> str | None:
+    """The role of the nearest modifier that is a role word ("opposition" in "opposition party's leader")."""
+    for word in reversed(words):
+        code = d.roles.get(word) or d.roles.get(_singular(word))
+        if code:
+            return code
+    return None
+
+
+def _singular(word: str) -> str:
+    """A plural role noun's singular, near enough for lookups ("spokesmen", "officials")."""
+    if word.endswith("men"):
+        return word[:-3] + "man"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _hyphenated(token: Token) -> bool:
+    """Whether a word is joined to a modifier like "-led" or "-backed" ("Hezbollah-led opposition")."""
+    doc = token.doc
+    return (
+        token.i + 2 < len(doc)
+        and doc[token.i + 1].text == "-"
+        and doc[token.i + 2].lower_ in HYPHEN_MODIFIERS
+    )
+
+
+def _organisation(tokens: list[Token], d: dicts.Dictionaries) -> list[dicts.ActorEntry]:
+    """The dictionary entries of the longest capitalised name among a head's modifiers that is an organisation or a
+    seat ("Isis" in "Isis fighters", "Islamic State" in "Islamic State suspect X"); people's names do not count."""
+    for size in range(len(tokens), 0, -1):
+        for first in range(len(tokens) - size + 1):
+            run = tokens[first : first + size]
+            if not run[0].text[:1].isupper() or run[-1].i - run[0].i != size - 1 or _hyphenated(run[-1]):
+                continue
+            key = dicts.normalise(run[0].doc[run[0].i : run[-1].i + 1].text)
+            if key in d.country_names or key in d.demonyms or key in d.seats:
+                continue
+            entries = [e for e in d.names.get(key, []) if e.kind != "person"]
+            if entries:
+                return entries
+    return []
 
 
 def _role_code(phrase: Span, d: dicts.Dictionaries) -> str | None:
@@ -705,12 +1061,8 @@ def _role_code(phrase: Span, d: dicts.Dictionaries) -> str | None:
     lemma = d.roles.get(phrase.root.lemma_.lower())
     if lemma or phrase.root.lemma_.lower() not in MEMBER_NOUNS:
         return lemma
-    # "an opposition figure", "a rebel commander", "police sources": the role is in the modifier.
-    for token in reversed([t for t in phrase if t.i < phrase.root.i]):
-        code = d.roles.get(token.lower_) or d.roles.get(token.lemma_.lower())
-        if code:
-            return code
-    return None
+    # "an opposition figure", "police sources": the role is in the modifier.
+    return _modifier_role([t.lower_ for t in phrase if t.i < phrase.root.i], d)
 
 
 def _country_of(phrase: Span, d: dicts.Dictionaries) -> str | None:
@@ -725,13 +1077,14 @@ def _country_of(phrase: Span, d: dicts.Dictionaries) -> str | None:
             # "Chinese Foreign Ministry spokesman X": the country is the first word of the organisation's name.
             first = dicts.normalise(ent[0].text)
             iso3 = d.demonyms.get(first) or d.country_names.get(first)
-        if iso3 and ent.root.i != phrase.root.i and ent.text[:1].isupper():
+        if iso3 and ent.root.i != phrase.root.i and ent.text[:1].isupper() and not _hyphenated(ent[-1]):
             return iso3
     for token in phrase:
         if (
             token.i in covered
             or (token.i == phrase.root.i and token.ent_type_ != "NORP")
             or not token.is_title
+            or _hyphenated(token)
         ):
             continue
         key = dicts.normalise(token.text)
@@ -797,7 +1150,8 @@ def _sectors(code: str | None, country: str | None) -> list[str]:
 
 
 def _pronoun(phrase: Span, start: int, end: int, sentence: int, found: list[_Found]) -> list[_Found]:
-    """He or she: the latest person; they: the latest pair or group of actors."""
+    """He or she: the latest person; they: the latest pair of actors; it or they as the subject of a reported or
+    subordinate clause: the subject of the clause above it."""
     lower = phrase.root.lower_
     if lower in PERSON_PRONOUNS:
         person = _salient_person(found, sentence)
@@ -806,8 +1160,19 @@ def _pronoun(phrase: Span, start: int, end: int, sentence: int, found: list[_Fou
         return [_copy(person, start, end, sentence)]
     group = [f for f in found if f.sentence >= sentence - 1 and f.code]
     pair = [f for f in group if f.via == "coreference-pair"]
-    source = pair[-2:] if pair else []
-    return [_copy(f, start, end, sentence, "coreference-pair") for f in source]
+    if pair:
+        return [_copy(f, start, end, sentence, "coreference-pair") for f in pair[-2:]]
+    # "Turkey warned it would ...", "police said they caught him": the subject of the clause the pronoun's
+    # clause depends on, when that is a state, a body or a group rather than a person.
+    root = phrase.root
+    subject = root.dep_ in ("nsubj", "nsubjpass") and root.head.pos_ in ("VERB", "AUX")
+    # "before it was too late": "it" with a form of "be" for its verb is mostly the empty subject.
+    if lower == "it" and root.head.lemma_ == "be":
+        subject = False
+    owner = _clause_subject(root, found) if subject else None
+    if owner is None or owner.person:
+        return []
+    return [_copy(owner, start, end, sentence)]
 
 
 def _salient_person(found: list[_Found], sentence: int) -> _Found | None:
@@ -826,35 +1191,49 @@ def _salient_person(found: list[_Found], sentence: int) -> _Found | None:
 def _is_pair(phrase: Span) -> bool:
     """Whether a plural phrase means two actors together: "the two leaders", "both sides", "the parties"."""
     words = {t.lower_ for t in phrase}
-    return bool(words & {"two", "both"}) or phrase.root.lower_ == "parties"
+    # "the parties", but not "opposition parties".
+    bare = all(t.pos_ == "DET" for t in phrase if t.i != phrase.root.i)
+    return bool(words & {"two", "both"}) or (phrase.root.lower_ == "parties" and bare)
 
 
 def _pair(start: int, end: int, sentence: int, found: list[_Found]) -> list[_Found]:
-    """ "The two leaders": the two latest coded actors of different countries, people first, with the same span."""
+    """ "The two leaders": the two latest coded actors of different countries, people first, with the same span, in
+    text order; not the subject of the sentence that names them ("X urged both sides to ..." is not X's side)."""
     chosen: list[_Found] = []
     for people_only in (True, False):
         for mention in reversed(found):
             if len(chosen) == 2:
                 break
             usable = (
-                mention.code and mention.via != "coreference-pair" and (mention.person or not people_only)
+                mention.code
+                and mention.via != "coreference-pair"
+                and (mention.person or not people_only)
+                and not (mention.sentence == sentence and mention.subject)
             )
             if usable and mention.country not in {c.country for c in chosen}:
                 chosen.append(mention)
     if len(chosen) < 2:
         return []
-    return [_copy(m, start, end, sentence, "coreference-pair") for m in reversed(chosen)]
+    return [_copy(m, start, end, sentence, "coreference-pair") for m in sorted(chosen, key=lambda m: m.start)]
 
 
-def _antecedent(found: list[_Found], role: str, words: str) -> _Found | None:
+def _antecedent(found: list[_Found], role: str, words: str, head: str) -> _Found | None:
     """The latest coded actor a definite description refers to: for a personal title ("the diplomat"), the latest
-    actor whose title fits it; otherwise the latest actor with the same role."""
-    family = next((titles for noun, titles in ROLE_FAMILIES.items() if words.endswith(noun)), None)
+    actor whose title fits it; otherwise the latest actor with the same head noun, or else with the same role."""
+    nouns = sorted((noun for noun in ROLE_FAMILIES if words.endswith(noun)), key=len, reverse=True)
+    family = ROLE_FAMILIES[nouns[0]] if nouns else None
     coded = [m for m in found if m.code]
+    if "former" not in words:
+        # "the president" is whoever holds the office, not a former president the article mentioned.
+        coded = [m for m in coded if "former" not in m.words and not (m.code or "").endswith("ELI")]
     if family:
         fitting = [m for m in coded if any(title in m.words for title in family)]
         # Only an actor whose title fits: "the envoy" after "Netanyahu met" is not Netanyahu.
         return fitting[-1] if fitting else None
+    # "the settlers" are the settlers named before (even when their country was not found), not other civilians.
+    same_head = [m for m in found if m.head and m.head.lower() == head]
+    if same_head:
+        return same_head[-1] if same_head[-1].code else None
     same_role = [m for m in coded if m.code and m.code.endswith(role)]
     return same_role[-1] if same_role else None
 
