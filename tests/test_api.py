@@ -323,6 +323,10 @@ def test_errors_are_problem_details(client: TestClient) -> None:
     assert body["errors"][0]["loc"] == ["query", "limit"]
     problem(client.get("/api/events", params={"bbox": "1,2,3"}), 422)
     problem(client.get("/api/events", params={"mode": "negated"}), 422)
+    problem(client.get("/api/events", params={"root": "21"}), 422)  # list filters check each value
+    problem(client.get("/api/events", params={"quad_class": "5"}), 422)
+    problem(client.get("/api/events", params={"plover": "ASSAULT\x00"}), 422)
+    assert client.get("/api/events", params={"root": ["19", "04"], "plover": "assault"}).status_code == 200
     problem(client.get("/api/dyads", params={"source": "isr"}), 422)
     problem(client.delete("/api/events"), 405)
     assert client.get("/api/events?code=&since=&actor=").status_code == 200  # empty fields are absent

@@ -27,7 +27,7 @@ from fastapi import Path as PathParam
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import Field
+from pydantic import Field, StringConstraints
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__, aggregates, corrections
@@ -52,6 +52,10 @@ ARTICLE_ID = r"^[0-9A-Za-z_-]{4,64}$"
 ACTOR_CODE = r"^[A-Z0-9+-]{1,24}$"
 COUNTRY = r"^[A-Za-z]{3}$"
 # Four decimal numbers; their ranges (and the order of the latitudes) are checked by `queries.BBox.parse`.
+# Items of list filters: a value outside them is a 422, not a filter that matches nothing.
+RootValue = Annotated[str, StringConstraints(pattern=r"^(0[1-9]|1[0-9]|20)$")]
+PloverValue = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3,12}$")]
+QuadValue = Annotated[int, Field(ge=1, le=4)]
 BBOX_PATTERN = r"^-?[0-9]+(\.[0-9]+)?(,-?[0-9]+(\.[0-9]+)?){3}$"
 MAX_CURSOR = 2048
 
@@ -482,9 +486,9 @@ def _read_routes(app: FastAPI, server: Server) -> None:
         code: Annotated[
             str | None, Query(pattern=r"^[0-9]{1,4}$", description="CAMEO code or prefix")
         ] = None,
-        root: Annotated[list[str], Query(max_length=20, description="CAMEO roots (01-20)")] = [],  # noqa: B006
-        plover: Annotated[list[str], Query(max_length=30, description="PLOVER event types")] = [],  # noqa: B006
-        quad_class: Annotated[list[int], Query(max_length=4, description="QuadClasses 1-4")] = [],  # noqa: B006
+        root: Annotated[list[RootValue], Query(max_length=20, description="CAMEO roots (01-20)")] = [],  # noqa: B006
+        plover: Annotated[list[PloverValue], Query(max_length=30, description="PLOVER event types")] = [],  # noqa: B006
+        quad_class: Annotated[list[QuadValue], Query(max_length=4, description="QuadClasses 1-4")] = [],  # noqa: B006
         mode: Annotated[
             Literal["asserted"] | None,
             Query(description="events are grouped from asserted mentions; other modes: /api/mentions"),
