@@ -14,11 +14,11 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import datelines, gazetteer
+from . import coreference, datelines, gazetteer
 from . import dictionaries as dicts
+from .coreference import GROUP_PRONOUNS, PAIR_HEADS, PERSON_PRONOUNS, Found
 from .model import ActorMention, Article, trimmed
 
 if TYPE_CHECKING:
@@ -111,10 +111,6 @@ HYPHEN_MODIFIERS = frozenset(
     }
 )
 ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "dobj", "dative", "agent", "attr", "appos"})
-PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her"})
-GROUP_PRONOUNS = frozenset({"they", "them", "their"})
-# "the two leaders", "both sides", "the parties": the last two actors of the article, together.
-PAIR_HEADS = frozenset({"leaders", "sides", "parties", "presidents", "men", "countries", "governments"})
 # Titles that name one person, so that "he" can refer back to "the German chancellor".
 PERSONAL_TITLES = frozenset(
     {
@@ -174,10 +170,6 @@ MEMBER_NOUNS = frozenset(
         "coalition",
     }
 )
-# Roles of domestic actors, whom a nearby actor of the same role gives a country ("troops" after "Israeli troops").
-DOMESTIC_ROLES = frozenset(
-    {"MIL", "COP", "CVL", "OPP", "REB", "UAF", "JUD", "LEG", "EDU", "HLH", "REF", "LAB"}
-)
 # How many mentions of its country a story's dateline is worth when finding the country the story is about.
 DATELINE_WEIGHT = 2.0
 # Role words that mean nothing without a country or an antecedent: never an uncoded actor on their own.
@@ -222,55 +214,6 @@ US_STATE_CLUES = {
 }
 
 
-@dataclass(slots=True)
-class _Found:
-    """A mention being resolved: its span, code and how the code was found."""
-
-    start: int
-    end: int
-    sentence: int
-    code: str | None
-    via: str
-    name: str | None = None
-    country: str | None = None
-    sectors: list[str] = field(default_factory=list)
-    wikidata: str | None = None
-    head: str | None = None
-    person: bool = False
-    words: str = ""
-    subject: bool = False
-
-
-# Role descriptions and the titles they can refer back to ("the diplomat" is an ambassador or an envoy).
-ROLE_FAMILIES: dict[str, tuple[str, ...]] = {
-    "diplomat": (
-        "diplomat",
-        "ambassador",
-        "envoy",
-        "representative",
-        "foreign minister",
-        "secretary of state",
-    ),
-    "envoy": ("envoy", "ambassador", "representative", "diplomat"),
-    "leader": (
-        "leader",
-        "president",
-        "prime minister",
-        "premier",
-        "chancellor",
-        "king",
-        "emir",
-        "supreme leader",
-    ),
-    "minister": ("minister", "secretary"),
-    "president": ("president",),
-    "prime minister": ("prime minister", "premier"),
-    "spokesman": ("spokesman", "spokeswoman", "spokesperson", "press secretary"),
-    "spokeswoman": ("spokesman", "spokeswoman", "spokesperson", "press secretary"),
-    "spokesperson": ("spokesman", "spokeswoman", "spokesperson", "press secretary"),
-}
-
-
 class ActorStage:
     """The pipeline stage that fills `Article.actors`; dictionaries load once per process, user files included."""
 
@@ -303,7 +246,7 @@ class ActorStage:
 
 def find_actors(article: Article, doc: Doc, d: dicts.Dictionaries) -> list[ActorMention]:
     """Every actor mention of a parsed article, in text order."""
-    found: list[_Found] = []
+    found: list[Found] = []
     starts = [s.span.start for s in article.sentences]
     context = context_country(doc, d, datelines.country(article.text, article.body_start))
     headers = datelines.headers(article.text, article.body_start)
@@ -331,7 +274,7 @@ def find_actors(article: Article, doc: Doc, d: dicts.Dictionaries) -> list[Actor
     ]
 
 
-def _joined(before: _Found, after: _Found, text: str) -> _Found | None:
+def _joined(before: Found, after: Found, text: str) -> Found | None:
     """One mention for two adjacent ones the parse split: a demonym and the role noun after it ("Angolan troops"),
     a name and its acronym in brackets ("Syrian Democratic Forces (SDF)"), a role and the name after it ("local
     newspaper Haaretz"); None when they are two actors."""
@@ -339,7 +282,9 @@ def _joined(before: _Found, after: _Found, text: str) -> _Found | None:
         return None
     gap = text[before.end : after.start]
     if gap.strip() == "(" and text[after.end : after.end + 1] == ")" and before.code in (None, after.code):
-        merged = _copy(after if before.code is None else before, before.start, after.end + 1, before.sentence)
+        merged = coreference.copy(
+            after if before.code is None else before, before.start, after.end + 1, before.sentence
+        )
         merged.via = after.via if before.code is None else before.via
         merged.subject = before.subject
         return merged
@@ -354,7 +299,7 @@ def _joined(before: _Found, after: _Found, text: str) -> _Found | None:
         if after.via == "role" and after.country != before.country:
             return None
         role = after.sectors[0]
-        return _Found(
+        return Found(
             before.start,
             after.end,
             before.sentence,
@@ -372,7 +317,7 @@ def _joined(before: _Found, after: _Found, text: str) -> _Found | None:
     titled = before.via in ("role", "context", "uncoded") and before.sectors and not before.name
     singular = bool(before.head) and not (before.head or "").lower().endswith("s")
     if titled and singular and after.name and after.code and after.via == "dictionary":
-        merged = _copy(after, before.start, after.end, after.sentence)
+        merged = coreference.copy(after, before.start, after.end, after.sentence)
         merged.via, merged.subject = after.via, after.subject
         return merged
     return None
@@ -482,24 +427,24 @@ def _resolve(
     sentence: int,
     article: Article,
     d: dicts.Dictionaries,
-    found: list[_Found],
+    found: list[Found],
     sporty: bool,
     context: str | None,
-) -> list[_Found]:
+) -> list[Found]:
     """The actor mentions a phrase holds (none, one, or two for "the two leaders")."""
     start, end = _bounds(phrase, article.text)
     if start >= end:
         return []
     lower = phrase.root.lower_
     if lower in PERSON_PRONOUNS | GROUP_PRONOUNS | {"it"}:
-        return _pronoun(phrase, start, end, sentence, found)
+        return coreference.pronoun(phrase, start, end, sentence, found)
     if _describes_person(phrase, found, d):
         return []
     coordinated = _coordinated(phrase, start, end, sentence, d)
     if coordinated:
         return coordinated
-    if lower in PAIR_HEADS and _is_pair(phrase):
-        return _pair(start, end, sentence, found)
+    if lower in PAIR_HEADS and coreference.is_pair(phrase):
+        return coreference.pair(start, end, sentence, found)
     named = _named(phrase, start, end, sentence, article, d, sporty, found, context)
     role = (
         named
@@ -514,7 +459,7 @@ def _resolve(
     return [role]
 
 
-def _describes_person(phrase: Span, found: list[_Found], d: dicts.Dictionaries) -> bool:
+def _describes_person(phrase: Span, found: list[Found], d: dicts.Dictionaries) -> bool:
     """Whether a phrase is a title in apposition after a person's name ("X, the White House press secretary,
     said"): it describes X, who is the actor, and is no mention of its own."""
     root = phrase.root
@@ -523,7 +468,7 @@ def _describes_person(phrase: Span, found: list[_Found], d: dicts.Dictionaries) 
     return any(m.person and m.start <= root.head.idx < m.end for m in found)
 
 
-def _coordinated(phrase: Span, start: int, end: int, sentence: int, d: dicts.Dictionaries) -> list[_Found]:
+def _coordinated(phrase: Span, start: int, end: int, sentence: int, d: dicts.Dictionaries) -> list[Found]:
     """ "Russian and Chinese warships", "both Israeli and Palestinian leaders": one role with coordinated country
     words is one mention listed once per country."""
     before = [t for t in phrase if t.i < phrase.root.i]
@@ -540,9 +485,7 @@ def _coordinated(phrase: Span, start: int, end: int, sentence: int, d: dicts.Dic
         return []
     words = phrase.text.lower()
     return [
-        _Found(
-            start, end, sentence, f"{c}{role}", "role", None, c, [role], head=phrase.root.text, words=words
-        )
+        Found(start, end, sentence, f"{c}{role}", "role", None, c, [role], head=phrase.root.text, words=words)
         for c in countries
     ]
 
@@ -567,9 +510,9 @@ def _named(
     article: Article,
     d: dicts.Dictionaries,
     sporty: bool,
-    found: list[_Found],
+    found: list[Found],
     context: str | None,
-) -> _Found | None:
+) -> Found | None:
     """A phrase coded through a name it contains: a person, an organisation, a metonym, a country or a seat."""
     ents = [e for e in _span_ents(phrase) if e.label_ in ("PERSON", "ORG", "FAC", "GPE")]
     named_root = any(e.start <= phrase.root.i < e.end for e in ents)
@@ -613,7 +556,7 @@ def _named(
     if phrase.root.pos_ == "PROPN" and len(phrase) == 1:
         earlier = _same_surname(key, found)
         if earlier is not None:
-            return _copy(earlier, start, end, sentence)
+            return coreference.copy(earlier, start, end, sentence)
     # Names are capitalised: "turkey" is a bird.
     if (key in d.country_names or key in d.seats) and text[:1].isupper():
         if sporty or _us_state(phrase):
@@ -623,19 +566,19 @@ def _named(
             if not _acts(phrase.root, country=True):
                 return None
             iso3 = d.country_names[key]
-            return _Found(start, end, sentence, iso3, "country", text, iso3, [], head=text)
+            return Found(start, end, sentence, iso3, "country", text, iso3, [], head=text)
         if not _acts(phrase.root) or _visited(phrase.root):
             return None
         if datelines.is_dateline(article.text, article.body_start, start, end):
             return None  # "MOSCOW, Dec. 10 (Reuters) -" says where the story was filed, not who acted
         iso3 = d.seats[key]
-        return _Found(start, end, sentence, f"{iso3}GOV", "metonymy", text, iso3, ["GOV"], head=text)
+        return Found(start, end, sentence, f"{iso3}GOV", "metonymy", text, iso3, ["GOV"], head=text)
     return None
 
 
 def _namesake(
-    named: _Found, entries: list[dicts.ActorEntry], phrase: Span, d: dicts.Dictionaries, context: str | None
-) -> _Found:
+    named: Found, entries: list[dicts.ActorEntry], phrase: Span, d: dicts.Dictionaries, context: str | None
+) -> Found:
     """A party named like a foreign one in an article about another country that never names the foreign one's
     ("the Democratic Party" in a report on Azerbaijan): that country's party of the name."""
     foreign = named.country
@@ -648,7 +591,7 @@ def _namesake(
         or _country_of(phrase, d)
     ):
         return named
-    return _Found(
+    return Found(
         named.start,
         named.end,
         named.sentence,
@@ -691,7 +634,7 @@ def _from_entry(
     sentence: int,
     article: Article,
     d: dicts.Dictionaries,
-) -> _Found:
+) -> Found:
     """A mention coded from dictionary entries; when several share the name, the one of the phrase's country, then
     the one in office on the article's date ("Assad" in 2010 is Bashar)."""
     country = _country_of(phrase, d)
@@ -710,7 +653,7 @@ def _from_entry(
     # Metonyms have no country column: "the White House" is the United States' by its code.
     home = entry.country or (code[:3] if code and code[:3] in d.countries else None)
     sectors = _sectors(code, home)
-    return _Found(
+    return Found(
         start,
         end,
         sentence,
@@ -735,19 +678,19 @@ def _unknown_person(
     sentence: int,
     article: Article,
     d: dicts.Dictionaries,
-    found: list[_Found],
+    found: list[Found],
     context: str | None,
-) -> _Found:
+) -> Found:
     """A person not in the dictionaries, coded from an earlier mention of the surname, the role phrase it is in
     apposition to ("the envoy of Russia, X", "X, Iraq's deputy speaker"), an organisation its title names ("Islamic
     State suspect X") or a title ("Russian President X", "King X" in the article's country); otherwise kept
     uncoded."""
     earlier = _same_surname(dicts.normalise(ent.text), found)
     if earlier is not None:
-        return _copy(earlier, start, end, sentence)
+        return coreference.copy(earlier, start, end, sentence)
     apposed = _apposed(ent, found)
     if apposed is not None:
-        named = _copy(apposed, start, end, sentence)
+        named = coreference.copy(apposed, start, end, sentence)
         named.name, named.person = ent.text, True
         return named
     titled = _apposed_title(ent, start, end, sentence, article, d, found)
@@ -767,7 +710,7 @@ def _unknown_person(
     if role and not country and context:
         country, via = context, "context"
     code = f"{country}{role}" if country and role else None
-    return _Found(
+    return Found(
         start,
         end,
         sentence,
@@ -788,8 +731,8 @@ def _apposed_title(
     sentence: int,
     article: Article,
     d: dicts.Dictionaries,
-    found: list[_Found],
-) -> _Found | None:
+    found: list[Found],
+) -> Found | None:
     """A person coded by the title in apposition after the name, when the title says whose it is or refers back to
     an actor ("X, the White House press secretary", "X, Iraq's deputy speaker of parliament", "X, the leader of
     ..." after "an opposition leader")."""
@@ -815,7 +758,7 @@ def _current_title(phrase: Span, d: dicts.Dictionaries) -> str | None:
     return _longest_role([t.lower_ for t in phrase if t.i < names[0].i and t.pos_ != "DET"], d)
 
 
-def _same_surname(key: str, found: list[_Found]) -> _Found | None:
+def _same_surname(key: str, found: list[Found]) -> Found | None:
     """The latest person mentioned by a full name that ends with this surname (or is this name); for people of
     countries that write the family name first ("Shen Guofang", "Kim Jong Un", "Hun Sen"), one that starts with
     it."""
@@ -829,7 +772,7 @@ def _same_surname(key: str, found: list[_Found]) -> _Found | None:
     return None
 
 
-def _apposed(ent: Span, found: list[_Found]) -> _Found | None:
+def _apposed(ent: Span, found: list[Found]) -> Found | None:
     """The coded role phrase a name stands in apposition to ("the first deputy representative …, X")."""
     if ent.root.dep_ != "appos":
         return None
@@ -854,9 +797,9 @@ def _role(
     sentence: int,
     article: Article,
     d: dicts.Dictionaries,
-    found: list[_Found],
+    found: list[Found],
     context: str | None,
-) -> _Found | None:
+) -> Found | None:
     """A phrase headed by a role word: coded with its country, through the article's earlier actors, or with the
     country the article is about ("police" in a report from Madagascar); otherwise kept uncoded."""
     role = _role_code(phrase, d)
@@ -879,12 +822,12 @@ def _role(
     country = _country_of(phrase, d)
     # "Azerbaijan accused Armenia of firing on its troops": "its" is the subject's.
     owned = any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in phrase.root.children)
-    owner = _clause_subject(phrase.root, found) if owned else None
+    owner = coreference.clause_subject(phrase.root, found) if owned else None
     if owner is not None and not country and owner.via == "dictionary" and not owner.person:
-        return _copy(owner, start, end, sentence)  # "Hamas said its fighters …": Hamas's own
+        return coreference.copy(owner, start, end, sentence)  # "Hamas said its fighters …": Hamas's own
     country = country or (owner.country if owner is not None and not owner.person else None)
     if country:
-        return _Found(
+        return Found(
             start, end, sentence, f"{country}{role}", "role", None, country, [role], head=head, person=person
         )
     # "the prime minister, Malcolm Turnbull": the title is the person it stands beside.
@@ -892,56 +835,30 @@ def _role(
     if named:
         return _from_entry(named, phrase, start, end, sentence, article, d)
     if phrase[0].lower_ == "the":
-        antecedent = _antecedent(found, role, phrase.text.lower(), head.lower())
+        antecedent = coreference.antecedent(found, role, phrase.text.lower(), head.lower())
         if antecedent is not None:
-            described = _copy(antecedent, start, end, sentence)
+            described = coreference.copy(antecedent, start, end, sentence)
             described.person = person  # "the Congress" after a congressman is not a "he"
             return described
     if not _acts(phrase.root, role=True):
         return None
     if context:
-        return _Found(start, end, sentence, f"{context}{role}", "context", None, context, [role], head=head)
+        return Found(start, end, sentence, f"{context}{role}", "context", None, context, [role], head=head)
     # A bare vague word ("officials") or a role written as a name ("Secretary of State") takes no country from
     # nearby actors.
     vague = phrase.root.lower_ in VAGUE_ROLES
     bare = vague and all(t.pos_ == "DET" for t in phrase if t.i != phrase.root.i)
     # Nor is a title that names one person ("the envoy" is not whoever governs nearby).
-    nearby = None if owned or bare or person or phrase.root.ent_type_ else _nearby(found, role, sentence)
+    nearby = (
+        None
+        if owned or bare or person or phrase.root.ent_type_
+        else coreference.nearby(found, role, sentence)
+    )
     if nearby is not None:
-        return _Found(start, end, sentence, f"{nearby}{role}", "context", None, nearby, [role], head=head)
+        return Found(start, end, sentence, f"{nearby}{role}", "context", None, nearby, [role], head=head)
     if vague:
         return None
-    return _Found(start, end, sentence, None, "uncoded", None, None, [role], head=head)
-
-
-def _clause_subject(token: Token, found: list[_Found]) -> _Found | None:
-    """The coded actor that is the subject of the nearest clause around a word with a subject ("Russia" in "that
-    Russia withdraw its troops")."""
-    word = token
-    while token.head.i != token.i:
-        token = token.head
-        subject = next(
-            (c for c in token.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != word.i), None
-        )
-        if token.pos_ in ("VERB", "AUX") and subject is not None:
-            if any(c.dep_ == "conj" for c in subject.children):
-                return None  # "South Korea and Japan ... their leaders": whose is not one actor's
-            return next((m for m in found if m.code and m.start <= subject.idx < m.end), None)
-    return None
-
-
-def _nearby(found: list[_Found], role: str, sentence: int) -> str | None:
-    """The country of the actors of a role named in this or the last two sentences, when they all share it: in a
-    report on two countries, "troops" after "Israeli troops" are Israel's. Only domestic roles: diplomats and
-    reporters of unstated nationality stay uncoded."""
-    if role not in DOMESTIC_ROLES:
-        return None
-    countries = {
-        m.country
-        for m in found
-        if m.sentence >= sentence - 2 and m.code and m.country and m.sectors == [role]
-    }
-    return countries.pop() if len(countries) == 1 else None
+    return Found(start, end, sentence, None, "uncoded", None, None, [role], head=head)
 
 
 def _group_of(phrase: Span, d: dicts.Dictionaries) -> list[dicts.ActorEntry]:
@@ -974,7 +891,7 @@ def _apposed_person(phrase: Span, d: dicts.Dictionaries) -> list[dicts.ActorEntr
     return []
 
 
-def _people(phrase: Span, start: int, end: int, sentence: int, d: dicts.Dictionaries) -> _Found | None:
+def _people(phrase: Span, start: int, end: int, sentence: int, d: dicts.Dictionaries) -> Found | None:
     """People named by their nationality are the country's civilians ("Palestinians", "hundreds of
     Palestinians", "two Israelis", "a Palestinian man"), as the coding guidelines say."""
     root = phrase.root
@@ -985,7 +902,7 @@ def _people(phrase: Span, start: int, end: int, sentence: int, d: dicts.Dictiona
         iso3 = next((d.demonyms[k] for t in phrase if (k := dicts.normalise(t.text)) in d.demonyms), None)
         if iso3 is None:
             return None
-        return _Found(start, end, sentence, f"{iso3}CVL", "people", None, iso3, ["CVL"], head=root.text)
+        return Found(start, end, sentence, f"{iso3}CVL", "people", None, iso3, ["CVL"], head=root.text)
     if iso3 is None:
         return None
     # People (plural, counted, "a Palestinian") are civilians; a lone singular demonym is the country itself.
@@ -995,7 +912,7 @@ def _people(phrase: Span, start: int, end: int, sentence: int, d: dicts.Dictiona
         or (root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lemma_.lower() in QUANTITIES)
     )
     code = f"{iso3}CVL" if people else iso3
-    return _Found(start, end, sentence, code, "people", None, iso3, ["CVL"] if people else [], head=root.text)
+    return Found(start, end, sentence, code, "people", None, iso3, ["CVL"] if people else [], head=root.text)
 
 
 def _longest_role(words: list[str], d: dicts.Dictionaries) -> str | None:
@@ -1149,114 +1066,7 @@ def _sectors(code: str | None, country: str | None) -> list[str]:
     return [rest[i : i + 3] for i in range(0, len(rest), 3)]
 
 
-def _pronoun(phrase: Span, start: int, end: int, sentence: int, found: list[_Found]) -> list[_Found]:
-    """He or she: the latest person; they: the latest pair of actors; it or they as the subject of a reported or
-    subordinate clause: the subject of the clause above it."""
-    lower = phrase.root.lower_
-    if lower in PERSON_PRONOUNS:
-        person = _salient_person(found, sentence)
-        if person is None:
-            return []
-        return [_copy(person, start, end, sentence)]
-    group = [f for f in found if f.sentence >= sentence - 1 and f.code]
-    pair = [f for f in group if f.via == "coreference-pair"]
-    if pair:
-        return [_copy(f, start, end, sentence, "coreference-pair") for f in pair[-2:]]
-    # "Turkey warned it would ...", "police said they caught him": the subject of the clause the pronoun's
-    # clause depends on, when that is a state, a body or a group rather than a person.
-    root = phrase.root
-    subject = root.dep_ in ("nsubj", "nsubjpass") and root.head.pos_ in ("VERB", "AUX")
-    # "before it was too late": "it" with a form of "be" for its verb is mostly the empty subject.
-    if lower == "it" and root.head.lemma_ == "be":
-        subject = False
-    owner = _clause_subject(root, found) if subject else None
-    if owner is None or owner.person:
-        return []
-    return [_copy(owner, start, end, sentence)]
-
-
-def _salient_person(found: list[_Found], sentence: int) -> _Found | None:
-    """The person a "he" or "she" most likely means: the latest one in this sentence, else the subject of the
-    previous sentence, else the latest person of the two sentences before."""
-    people = [f for f in found if f.person and f.code and f.sentence >= sentence - 2]
-    here = [f for f in people if f.sentence == sentence]
-    if here:
-        return here[-1]
-    subjects = [f for f in people if f.sentence == sentence - 1 and f.subject]
-    if subjects:
-        return subjects[0]
-    return people[-1] if people else None
-
-
-def _is_pair(phrase: Span) -> bool:
-    """Whether a plural phrase means two actors together: "the two leaders", "both sides", "the parties"."""
-    words = {t.lower_ for t in phrase}
-    # "the parties", but not "opposition parties".
-    bare = all(t.pos_ == "DET" for t in phrase if t.i != phrase.root.i)
-    return bool(words & {"two", "both"}) or (phrase.root.lower_ == "parties" and bare)
-
-
-def _pair(start: int, end: int, sentence: int, found: list[_Found]) -> list[_Found]:
-    """ "The two leaders": the two latest coded actors of different countries, people first, with the same span, in
-    text order; not the subject of the sentence that names them ("X urged both sides to ..." is not X's side)."""
-    chosen: list[_Found] = []
-    for people_only in (True, False):
-        for mention in reversed(found):
-            if len(chosen) == 2:
-                break
-            usable = (
-                mention.code
-                and mention.via != "coreference-pair"
-                and (mention.person or not people_only)
-                and not (mention.sentence == sentence and mention.subject)
-            )
-            if usable and mention.country not in {c.country for c in chosen}:
-                chosen.append(mention)
-    if len(chosen) < 2:
-        return []
-    return [_copy(m, start, end, sentence, "coreference-pair") for m in sorted(chosen, key=lambda m: m.start)]
-
-
-def _antecedent(found: list[_Found], role: str, words: str, head: str) -> _Found | None:
-    """The latest coded actor a definite description refers to: for a personal title ("the diplomat"), the latest
-    actor whose title fits it; otherwise the latest actor with the same head noun, or else with the same role."""
-    nouns = sorted((noun for noun in ROLE_FAMILIES if words.endswith(noun)), key=len, reverse=True)
-    family = ROLE_FAMILIES[nouns[0]] if nouns else None
-    coded = [m for m in found if m.code]
-    if "former" not in words:
-        # "the president" is whoever holds the office, not a former president the article mentioned.
-        coded = [m for m in coded if "former" not in m.words and not (m.code or "").endswith("ELI")]
-    if family:
-        fitting = [m for m in coded if any(title in m.words for title in family)]
-        # Only an actor whose title fits: "the envoy" after "Netanyahu met" is not Netanyahu.
-        return fitting[-1] if fitting else None
-    # "the settlers" are the settlers named before (even when their country was not found), not other civilians.
-    same_head = [m for m in found if m.head and m.head.lower() == head]
-    if same_head:
-        return same_head[-1] if same_head[-1].code else None
-    same_role = [m for m in coded if m.code and m.code.endswith(role)]
-    return same_role[-1] if same_role else None
-
-
-def _copy(mention: _Found, start: int, end: int, sentence: int, via: str = "coreference") -> _Found:
-    """A new mention that refers to the same actor as an earlier one (keeping its title words, for later references)."""
-    return _Found(
-        start,
-        end,
-        sentence,
-        mention.code,
-        via,
-        mention.name,
-        mention.country,
-        list(mention.sectors),
-        mention.wikidata,
-        mention.head,
-        mention.person,
-        mention.words,
-    )
-
-
-def _mention(index: int, f: _Found, article: Article) -> ActorMention:
+def _mention(index: int, f: Found, article: Article) -> ActorMention:
     """A resolved mention as the record the article keeps."""
     return ActorMention(
         index,
