@@ -364,3 +364,16 @@ def test_seizing_a_place_is_occupying_it(pipeline: Pipeline, text: str, code: st
     """Seizing a city or region is occupying territory (192); seizing property stays 171x."""
     events = [e for e in annotated(pipeline, text).events if e.code[:2] in ("17", "19")]
     assert [e.code[: len(code)] for e in events] == [code]
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix", "target"),
+    [
+        ("Taiwan put its forces on alert on Monday.", "15", []),
+        # Acts that are not moving or readying forces keep an own-side object as their target.
+        ("The Iraqi government arrested its own soldiers.", "173", ["IRQMIL"]),
+    ],
+)
+def test_own_forces_are_not_a_target(pipeline: Pipeline, text: str, prefix: str, target: list[str]) -> None:
+    """Readying or withdrawing one's own forces ("put its forces on alert") is aimed at no one."""
+    assert _event(pipeline, text, prefix).target == target

@@ -60,6 +60,9 @@ CLAIMING = frozenset(
     {"claim", "carry", "stage", "launch", "conduct", "commit", "perpetrate", "mount", "order"}
 )
 
+# Roots of acts whose object is often the actor's own forces, moved or readied (yield, posture).
+MOVING_ROOTS = frozenset({"08", "15"})
+
 # Verbs whose object is the one said to have done the act after "of" or "for".
 ACCUSING = frozenset({"accuse", "blame", "suspect", "charge", "condemn", "criticize", "criticise", "praise"})
 
@@ -210,6 +213,9 @@ def targets(
     heads = [token] + ([token.doc[match.object]] if match.object is not None else [])
     if match.object is None:
         found = objects(token, by_token)
+        if ontology.root(match.entry.code) in MOVING_ROOTS:
+            # "Taiwan put its forces on alert", "withdrew its troops": one's own forces are not the target.
+            found = [m for m in found if not _own(m, token, by_token, sources)]
     else:
         noun = token.doc[match.object]
         # "rejected Erdogan's calls", "expelled two Russian diplomats", "cancelled the passports of activists"
@@ -343,6 +349,18 @@ def _foreign(noun: Token, by_token: ByToken, sources: Iterable[ActorMention]) ->
     if not home or None in home:
         return []
     return [m for m in by_token.get(noun.i, []) if m.country and m.country not in home]
+
+
+def _own(mention: ActorMention, verb: Token, by_token: ByToken, sources: Iterable[ActorMention]) -> bool:
+    """Whether an object is the subject's own ("Taiwan put its forces on alert"): a pronoun owns it and it is of
+    the subject's country."""
+    home = {m.country for m in sources if m.country}
+    owned = [
+        c
+        for c in verb.children
+        if c.dep_ in ("dobj", "obj") and any(p.dep_ == "poss" and p.pos_ == "PRON" for p in c.children)
+    ]
+    return mention.country in home and any(mention in by_token.get(c.i, []) for c in owned)
 
 
 def owners(noun: Token, by_token: ByToken) -> list[ActorMention]:
