@@ -377,3 +377,17 @@ def test_seizing_a_place_is_occupying_it(pipeline: Pipeline, text: str, code: st
 def test_own_forces_are_not_a_target(pipeline: Pipeline, text: str, prefix: str, target: list[str]) -> None:
     """Readying or withdrawing one's own forces ("put its forces on alert") is aimed at no one."""
     assert _event(pipeline, text, prefix).target == target
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("The Israeli army withdrew from south Lebanon in 2000.", ["LBN"]),
+        ("Russia withdrew its troops from Syria.", ["SYR"]),
+        # Withdrawing from something that is no place names no country.
+        ("Russia withdrew its troops from the front line.", []),
+    ],
+)
+def test_the_country_a_withdrawal_leaves(pipeline: Pipeline, text: str, target: list[str]) -> None:
+    """A withdrawal is aimed at the country it leaves ("withdrew from south Lebanon")."""
+    assert _event(pipeline, text, "087").target == target

@@ -69,6 +69,9 @@ ACCUSING = frozenset({"accuse", "blame", "suspect", "charge", "condemn", "critic
 # The preposition of the other party of a meeting ("received a call from X").
 FROM = frozenset({"from"})
 
+# Prepositions of the place a withdrawal or de-escalation leaves or ends in.
+WITHDRAWAL_PREPS = frozenset({"from", "in", "of"})
+
 # Prepositions that also give a visit's target (the place visited stands for its country or government).
 VISIT_PREPS = frozenset({"for", "in", "to"})
 
@@ -229,6 +232,8 @@ def targets(
         found.extend(prep_actors(head, by_token, preps))
     if not found and (visit or ontology.root(match.entry.code) >= "14"):
         found = place_targets(heads, preps)
+    if not found and match.entry.code.startswith("087"):
+        found = place_targets(heads, WITHDRAWAL_PREPS)  # "withdrew from south Lebanon": the country left
     if not found and match.entry.code.startswith("045"):
         found = mediated(token, by_token, token.doc[match.object] if match.object is not None else None)
     return unique(found)
