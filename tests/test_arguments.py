@@ -253,7 +253,7 @@ def test_a_claim_of_no_attack_is_no_source(pipeline: Pipeline) -> None:
         ("Turkey decided not to extradite the suspect to Australia.", "1213", False),
         ("The court's decision not to extradite the suspect angered Australia.", "1213", False),
         # Agreeing not to act is an intent with the act negated, not a refusal.
-        ("Russia agreed not to attack Ukrainian ports.", "138", True),
+        ("Russia agreed not to attack Ukrainian ports.", "1384", True),
     ],
 )
 def test_deciding_not_to_is_refusing(pipeline: Pipeline, text: str, code: str, negated: bool) -> None:
@@ -391,3 +391,15 @@ def test_own_forces_are_not_a_target(pipeline: Pipeline, text: str, prefix: str,
 def test_the_country_a_withdrawal_leaves(pipeline: Pipeline, text: str, target: list[str]) -> None:
     """A withdrawal is aimed at the country it leaves ("withdrew from south Lebanon")."""
     assert _event(pipeline, text, "087").target == target
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "source"),
+    [
+        ("Hezbollah fought Israel, which ended its occupation of south Lebanon in 2000.", "0874", ["ISR"]),
+        ("The Kremlin, which condemned the strike, summoned the ambassador.", "111", ["RUSGOV"]),
+    ],
+)
+def test_relative_pronoun_subjects(pipeline: Pipeline, text: str, code: str, source: list[str]) -> None:
+    """ "Israel, which ended …": a relative pronoun subject is the noun its clause hangs on."""
+    assert _event(pipeline, text, code).source == source

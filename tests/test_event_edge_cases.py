@@ -221,7 +221,7 @@ def test_tense_of_a_phase_verb_is_the_acts(pipeline: Pipeline) -> None:
     ("text", "code", "source", "target"),
     [
         # A that-clause in the future is what a warning threatens: one threat, aimed at the act's target.
-        ("Iran warned on Sunday that it would strike Israeli nuclear facilities.", "138", ["IRN"], ["ISR"]),
+        ("Iran warned on Sunday that it would strike Israeli nuclear facilities.", "1384", ["IRN"], ["ISR"]),
         # An infinitive the parser hangs after a time phrase is still the announced act.
         (
             "Turkey offered on Friday to host peace talks between Russia and Ukraine.",
@@ -253,7 +253,7 @@ def test_what_is_announced_and_to_whom(
 )
 def test_warnings_that_threaten_nothing(pipeline: Pipeline, text: str) -> None:
     """A warning whose clause is no future act of the speaker's is not a threat of that act (no 138)."""
-    assert not [e for e in _events(pipeline, text) if e.code == "138"]
+    assert not [e for e in _events(pipeline, text) if e.code.startswith("138")]
 
 
 def test_a_future_statement_stays_a_statement(pipeline: Pipeline) -> None:

@@ -139,8 +139,8 @@ ANNOUNCED = [
     ("France called on Israel to release the prisoners.", Ev("0253", ("FRA",), ("ISR",))),
     ("Venezuela refused to meet Colombia's envoy.", Ev("125", ("VEN",), ("COLGOV",))),
     ("North Korea refused to meet South Korean officials.", Ev("125", ("PRK",), ("KORGOV",))),
-    ("Iran threatened to strike Israel.", Ev("138", ("IRN",), ("ISR",))),
-    ("North Korea threatened to attack South Korea.", Ev("138", ("PRK",), ("KOR",))),
+    ("Iran threatened to strike Israel.", Ev("1384", ("IRN",), ("ISR",))),
+    ("North Korea threatened to attack South Korea.", Ev("1384", ("PRK",), ("KOR",))),
     ("Israel threatened to impose sanctions on Norway.", Ev("1312", ("ISR",), ("NOR",))),
     ("Qatar expressed its readiness to provide assistance to Lebanon.", Ev("033*", ("QAT",), ("LBN",))),
     ("Turkey expressed willingness to provide humanitarian aid to Syria.", Ev("0333", ("TUR",), ("SYR",))),
@@ -181,13 +181,13 @@ FUTURE = [
     ("The Indian prime minister will visit Nepal next month.", "036", True),
     ("Egypt is going to meet Qatar on Friday.", "036", True),
     ("Jordan said it would provide humanitarian aid to Sudan.", "0333", True),
-    ("Russia will attack Poland.", "138", True),  # a future conflict is a threat
+    ("Russia will attack Poland.", "1384", True),  # a future attack is a threat of attack
     ("Putin met Erdogan last week.", "040", False),
     ("Israel struck Iran.", "190", False),
 ]
 HISTORICAL = [
-    ("Iraq invaded Kuwait in 1990.", "192", True),
-    ("Argentina invaded the Falklands in 1982.", "192", True),
+    ("Iraq invaded Kuwait in 1990.", "190", True),
+    ("Argentina invaded the Falklands in 1982.", "190", True),
     ("Israel occupied the Sinai in 1967.", "192", True),
     ("China criticized Japan decades ago.", "111", True),
     # Commemorating is an act of today; only what an anniversary marks is history (the guidelines code it so).

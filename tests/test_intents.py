@@ -21,7 +21,7 @@ from eventwire.intents import announced
         ("intent", "0841", "0353"),  # promised to release the hostages
         ("intent", "0871", "0356"),  # agreed to a ceasefire
         ("intent", "010", "030"),  # nothing more specific: intent to cooperate
-        ("intent", "190", "138"),  # vowed to fight: a threat, not an intent to cooperate
+        ("intent", "190", "1384"),  # vowed to fight: a threat of attack, not an intent to cooperate
         ("intent", "173", "137"),  # plans to arrest: threat of repression
         ("intent", "150", "150"),  # decided to hold drills: the show of force itself
         ("threaten", "150", "138"),  # threatened a show of force
@@ -38,7 +38,10 @@ from eventwire.intents import announced
         ("refuse", "061", "1211"),  # refused economic cooperation
         ("refuse", "060", "121"),  # refused material cooperation of no stated kind
         ("refuse", "190", "120"),
-        ("threaten", "190", "138"),
+        ("threaten", "190", "1384"),  # threatened to attack: conventional attack
+        ("threaten", "183", "1383"),  # threatened a bombing: unconventional violence
+        ("threaten", "2041", "1385"),  # threatened chemical weapons: weapons of mass destruction
+        ("threaten", "191", "1381"),  # threatened a blockade
         ("threaten", "163", "1312"),  # threatened sanctions
         ("threaten", "161", "1313"),  # threatened to cut ties
         ("threaten", "164", "134"),  # threatened to walk out of talks

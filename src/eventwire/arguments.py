@@ -130,9 +130,9 @@ def subject_actors(token: Token, by_token: ByToken) -> list[ActorMention]:
     while verb is not None:
         if verb.i == token.i and passive(verb):
             return _agents(verb, by_token)
-        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj", "nsubjpass")]
+        subjects = [_antecedent(c) for c in verb.children if c.dep_ in ("nsubj", "csubj", "nsubjpass")]
         if subjects:
-            return actors_of_all(subjects, by_token)
+            return actors_of_all(subjects, by_token)  # "Israel, which ended …": the relative's noun
         if verb.dep_ == "relcl":
             return actors_of(verb.head, by_token)
         controllers = _controllers(verb, by_token)

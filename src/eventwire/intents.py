@@ -48,9 +48,11 @@ REFUSALS: dict[str, str] = {
 
 # Threats by what is threatened, longest prefix first.
 THREATS: dict[str, str] = {
-    "18": "138",
-    "19": "138",
-    "20": "138",
+    "18": "1383",
+    "19": "1384",
+    "191": "1381",
+    "192": "1382",
+    "20": "1385",
     "15": "138",
     "17": "137",
     "14": "133",
