@@ -602,3 +602,22 @@ def test_arms_announced_for_the_future_are_an_intent(pipeline: Pipeline) -> None
     """Arms to be supplied are a commitment to military aid (0332), not aid delivered."""
     events = _events(pipeline, "Spain will supply tanks to Ukraine.")
     assert [(e.code, e.source, e.target) for e in events] == [("0332", ["ESP"], ["UKR"])], _seen(events)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Amnesty International accused the Rapid Support Forces on Thursday of war crimes in Darfur.",
+        "Amnesty International accused the Rapid Support Forces Thursday of war crimes in Darfur.",
+    ],
+)
+def test_a_rows_preposition_after_a_date(pipeline: Pipeline, text: str) -> None:
+    """A row's preposition the parser hangs on the date before it ("on Thursday of war crimes") still fits."""
+    assert [e.code for e in _events(pipeline, text)] == ["1124"], _seen(_events(pipeline, text))
+
+
+def test_a_preposition_after_a_date_with_other_words(pipeline: Pipeline) -> None:
+    """A preposition after the date fits only with the row's own words: "accused Ukraine on Monday of terrorism"
+    stays a plain accusation."""
+    events = _events(pipeline, "Russia accused Ukraine on Monday of terrorism.")
+    assert [e.code for e in events] == ["112"], _seen(events)

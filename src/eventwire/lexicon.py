@@ -245,8 +245,9 @@ def _particle(token: Token, word: str) -> Token | None:
 
 
 def _prep(heads: Sequence[Token], word: str, objects: Sequence[str]) -> list[int] | None:
-    """The preposition (among the heads' children) that is this word and, if asked, holds these words in its object."""
-    for head in heads:
+    """The preposition (among the heads' children) that is this word and, if asked, holds these words in its object;
+    also one the parser hung on a date between ("accused the RSF on Thursday of war crimes")."""
+    for head in [*heads, *_dates(heads)]:
         for child in head.children:
             if child.dep_ not in _PREP_DEPS or child.lower_ != word or _temporal(child):
                 continue
@@ -256,6 +257,18 @@ def _prep(heads: Sequence[Token], word: str, objects: Sequence[str]) -> list[int
             if found is not None:
                 return [child.i, *found]
     return None
+
+
+def _dates(heads: Sequence[Token]) -> list[Token]:
+    """The dates and times that modify the heads, directly or after a preposition ("on Thursday")."""
+    found = []
+    for head in heads:
+        for child in head.children:
+            if child.dep_ == "npadvmod" and child.ent_type_ in ("DATE", "TIME"):
+                found.append(child)
+            elif child.dep_ in _PREP_DEPS and _temporal(child):
+                found.extend(c for c in child.children if c.dep_ == "pobj")
+    return found
 
 
 def _temporal(prep: Token) -> bool:
