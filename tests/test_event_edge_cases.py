@@ -291,3 +291,28 @@ def test_saying_ones_side_did_not_act_is_a_denial(pipeline: Pipeline, text: str,
 def test_not_a_denial(pipeline: Pipeline, text: str) -> None:
     """Only a statement that one's own side did not commit a hostile act is a denial."""
     assert not [e for e in _events(pipeline, text) if e.code == "016"]
+
+
+def test_accusing_each_other_is_two_accusations(pipeline: Pipeline) -> None:
+    """ "A and B accused each other of X": A → B and B → A, and X once by each side against the other."""
+    events = _events(
+        pipeline, "Armenia and Azerbaijan accused each other on Monday of violating the ceasefire."
+    )
+    accusations = sorted((e.source, e.target) for e in events if e.code.startswith("112"))
+    assert accusations == [(["ARM"], ["AZE"]), (["AZE"], ["ARM"])]
+    violations = sorted((e.source, e.target) for e in events if e.code == "196")
+    assert violations == [(["ARM"], ["AZE"]), (["AZE"], ["ARM"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("India and Pakistan criticised one another.", 2),
+        # Two sources acting on a third are one event, and a joint act stays joint.
+        ("India and Pakistan criticised China.", 1),
+        ("Russia and Ukraine met in Istanbul.", 1),
+    ],
+)
+def test_only_each_other_splits_an_event(pipeline: Pipeline, text: str, count: int) -> None:
+    """Only a reciprocal object ("each other", "one another") makes one event each way."""
+    assert len(_events(pipeline, text)) == count

@@ -379,6 +379,7 @@ def _sentence_events(
     for event in events:
         _set_modes(event, sent, by_token, date)
     events = [c for e in events for c in _conventions(e, sent, home)]
+    events = [c for e in events for c in _mirrored(e, events, sent)]
     # A verb the lexicon knows is kept even when neither side is a coded actor ("Gunmen opened fire on a
     # bus"): its code and evidence stand, its actors are empty, its confidence says so. Nominal events
     # without actors were dropped above (a bare "the attack" is usually an earlier mention), and so is a
@@ -807,6 +808,48 @@ def _conventions(event: _Event, sent: SpacySpan, home: str | None = None) -> lis
             back = replace(event, code="175", sources=forces, targets=crowd, trigger=list(event.trigger))
             return [event, back]
     return [event]
+
+
+def _mirrored(event: _Event, events: list[_Event], sent: SpacySpan) -> list[_Event]:
+    """ "A and B accused each other": two directed events, A → B and B → A, as the guidelines code them; and the
+    act they accuse each other of ("of violating the ceasefire") once for each of them, against the other."""
+    doc = sent.doc
+    head = doc[event.head]
+    if _reciprocal(head) and len(event.sources) == 2:
+        a, b = event.sources
+        rule = event.rule + "; each other: one event each way"
+        return [
+            replace(event, sources=[a], targets=[b], rule=rule, trigger=list(event.trigger)),
+            replace(event, sources=[b], targets=[a], rule=rule, trigger=list(event.trigger)),
+        ]
+    accuser = next((e for e in events if e is not event and _accused_of(head, doc[e.head])), None)
+    if (
+        accuser is not None
+        and not event.sources
+        and _reciprocal(doc[accuser.head])
+        and len(accuser.sources) == 2
+    ):
+        rule = event.rule + "; each other: once for each side"
+        a, b = accuser.sources
+        return [
+            replace(event, sources=[x], targets=event.targets or [y], rule=rule, trigger=list(event.trigger))
+            for x, y in ((a, b), (b, a))
+        ]
+    return [event]
+
+
+def _reciprocal(verb: Token) -> bool:
+    """Whether a verb's object is "each other" or "one another"."""
+    for obj in (c for c in verb.children if c.dep_ in ("dobj", "dative")):
+        words = {obj.lower_, *(c.lower_ for c in obj.children)}
+        if words in ({"each", "other"}, {"one", "another"}):
+            return True
+    return False
+
+
+def _accused_of(act: Token, verb: Token) -> bool:
+    """Whether an act is what a verb says someone did ("accused each other of violating": the violating)."""
+    return act.dep_ == "pcomp" and act.head.dep_ == "prep" and act.head.head.i == verb.i
 
 
 def _home_country(actors: list[ActorMention]) -> str | None:
