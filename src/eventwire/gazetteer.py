@@ -14,6 +14,7 @@ import csv
 import functools
 import io
 import sys
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -32,12 +33,16 @@ HEADER = """\
 """
 
 
+def table(path: str) -> Iterator[dict[str, str]]:
+    """Rows of a shipped CSV table (a path inside the package), comment lines left out."""
+    text = resources.files("eventwire").joinpath(path).read_text(encoding="utf-8")
+    yield from csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+
+
 @functools.lru_cache(maxsize=1)
 def cities() -> dict[str, str]:
     """Normalised city name → ISO 3166-1 alpha-3 code of its country."""
-    text = resources.files("eventwire").joinpath("data/places/cities.csv").read_text(encoding="utf-8")
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
-    return {dicts.normalise(row["name"]): row["iso3"] for row in rows}
+    return {dicts.normalise(row["name"]): row["iso3"] for row in table("data/places/cities.csv")}
 
 
 def city_country(name: str) -> str | None:
@@ -49,10 +54,8 @@ def city_country(name: str) -> str | None:
 def regions() -> dict[str, str]:
     """Normalised name or alias of a region or territory (the places stage's `data/places/regions.csv`, not
     countries) → the country it lies in: "the Gaza Strip" → PSE, "Crimea" → UKR."""
-    text = resources.files("eventwire").joinpath("data/places/regions.csv").read_text(encoding="utf-8")
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
     found: dict[str, str] = {}
-    for row in rows:
+    for row in table("data/places/regions.csv"):
         if row["iso3"] and not row["feature"].startswith("PCL"):
             for name in [row["name"], *filter(None, row["aliases"].split("|"))]:
                 found.setdefault(dicts.normalise(name), row["iso3"])

@@ -12,7 +12,6 @@ written out in `docs/places.md`.
 from __future__ import annotations
 
 import bisect
-import csv
 import functools
 import logging
 import math
@@ -21,11 +20,11 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from . import datelines, ontology
 from . import dictionaries as dicts
+from .gazetteer import table
 from .geo import haversine_km
 from .model import Article, EventMention, Place
 
@@ -183,16 +182,10 @@ def gazetteer() -> Gazetteer:
     return gaz
 
 
-def _table(path: str) -> Iterator[dict[str, str]]:
-    """Rows of a shipped CSV table, comment lines left out."""
-    text = resources.files("eventwire").joinpath(path).read_text(encoding="utf-8")
-    yield from csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
-
-
 def _regions(gaz: Gazetteer, states: dict[int, str]) -> dict[str, Candidate]:
     """Index the shipped regions table; the countries' points by ISO3 (their names come from GeoNames)."""
     points: dict[str, Candidate] = {}
-    for row in _table("data/places/regions.csv"):
+    for row in table("data/places/regions.csv"):
         geonameid = int(row["geonameid"]) if row["geonameid"] else None
         feature = row["feature"]
         kind = "country" if feature.startswith("PCL") else "region" if row["iso3"] else "area"
@@ -229,7 +222,7 @@ def _add_countries(
                 country["name"], "country", int(country["geonameid"]), code, lat, lon, "PCLI"
             )
     demonyms: set[str] = set()
-    for row in _table("data/actors/countries.csv"):
+    for row in table("data/actors/countries.csv"):
         point = points.get(row["iso3"])
         demonyms.update(dicts.normalise(d) for d in row["demonyms"].split("|") if d)
         if point is None:
