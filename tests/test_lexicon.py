@@ -304,3 +304,36 @@ def test_a_date_is_not_a_pattern_preposition(lexicon: Lexicon, nlp: Language) ->
     fits = {m.entry.prep for m in lexicon.matches(aimed[2])}
     assert "on" in fits
     assert "on" not in {m.entry.prep for m in lexicon.matches(dated[2])}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word", "code"),
+    [
+        ("The government and the rebels agreed on a deal in Juba.", "agreed", "057"),
+        ("Russia called for an end to the curfew in Grozny.", "called", "0251"),
+        ("The UN panel accused the generals of crimes against humanity.", "accused", "1124"),
+        ("Armenia accused Azerbaijan of violating the ceasefire.", "accused", "1123"),
+        ("Prosecutors accused the former minister of taking bribes.", "accused", "1121"),
+        ("Two villagers were killed in police firing near the border.", "killed", "193"),
+    ],
+)
+def test_preposition_object_under_its_preposition(
+    nlp: Language, lexicon: Lexicon, sentence: str, word: str, code: str
+) -> None:
+    """A row's words under its preposition: the object, its modifiers, what hangs by "of"/"to"/"against", a gerund's object."""
+    assert _codes(lexicon, nlp(sentence), word)[:1] == [code]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word", "code"),
+    [
+        ("The ministers agreed on the need for a deal by March.", "agreed", "057"),
+        ("The senators called for a debate about a ceasefire in Gaza.", "called", "0256"),
+        ("The court accused the editor of lying about the corruption case.", "accused", "1121"),
+    ],
+)
+def test_preposition_object_not_in_a_further_topic(
+    nlp: Language, lexicon: Lexicon, sentence: str, word: str, code: str
+) -> None:
+    """A word of a row found only in a further topic of the object ("the need for a deal") does not fit the row."""
+    assert code not in _codes(lexicon, nlp(sentence), word)

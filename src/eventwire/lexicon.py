@@ -39,6 +39,10 @@ _PREP_DEPS = frozenset({"prep", "agent", "dative"})
 _PARTICLE_DEPS = frozenset({"prt", "compound:prt", "advmod", "prep"})
 # Left-hand dependents that make a compound's first words ("car bomb", "anti-government protest").
 _MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod", "nn"})
+# What may stand under a preposition as its object, and what may hang under that object and still be part of it.
+_PREP_OBJECT_DEPS = frozenset({"pobj", "pcomp"})
+_REGION_DEPS = _MODIFIER_DEPS | _PREP_OBJECT_DEPS | {"conj", "det", "poss", "quantmod", "nummod", "case"}
+_LINKING_PREPS = frozenset({"of", "to", "against", "from"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,10 +257,32 @@ def _prep(heads: Sequence[Token], word: str, objects: Sequence[str]) -> list[int
                 continue
             if not objects:
                 return [child.i]
-            found = _in_order((t for t in child.subtree if t.i != child.i), objects)
+            found = _in_order(sorted(_object_region(child), key=lambda t: t.i), objects)
             if found is not None:
                 return [child.i, *found]
     return None
+
+
+def _object_region(prep: Token) -> list[Token]:
+    """The words that belong to a preposition's object: its head, the head's modifiers, and what hangs under it
+    by "of", "to", "against" or "from" or as a gerund's object ("an end to the curfew", "crimes against
+    humanity", "of violating the ceasefire"); not a further topic ("agreed on the need for a deal" has no deal
+    agreed) nor a clause about it."""
+    region: list[Token] = []
+    todo = [c for c in prep.children if c.dep_ in _PREP_OBJECT_DEPS]
+    while todo:
+        token = todo.pop()
+        region.append(token)
+        for child in token.children:
+            if child.dep_ in _PREP_DEPS:
+                if child.lower_ in _LINKING_PREPS:
+                    todo.append(child)
+            elif child.dep_ in _REGION_DEPS or (child.dep_ in _OBJECT_DEPS and token.pos_ == "VERB"):
+                todo.append(child)
+            elif child.dep_ == "acl" and child.tag_ == "VBG" and child.i == token.i + 1:
+                # The parser reads a noun compound of a gerund as a clause ("in police firing").
+                todo.append(child)
+    return region
 
 
 def _dates(heads: Sequence[Token]) -> list[Token]:
