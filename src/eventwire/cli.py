@@ -765,6 +765,34 @@ def eval_command(
     sys.exit(1 if failed else 0)
 
 
+@cli.command("agreement")
+@click.argument("reference", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("second", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--split", type=click.Choice(["dev", "test"]), help="Only items of this split.")
+@click.option(
+    "--markdown",
+    "markdown_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the full Markdown report (confusion matrices and every disagreement) here.",
+)
+def agreement_command(reference: Path, second: Path, split: str | None, markdown_path: Path | None) -> None:
+    """Agreement of a SECOND annotation with the REFERENCE gold on the items both annotated: the event figures of
+    `eventwire eval`, with the second annotator in the place of the pipeline.
+
+    Exit status: 0; 2 when a file cannot be read or the second annotation holds an item the reference lacks.
+    """
+    from .evaluation import report
+    from .evaluation.agreement import agreement
+    from .evaluation.gold import read_gold
+
+    with usage_errors(EventwireError):
+        items = [i for i in read_gold(second) if split is None or i.split == split]
+        result = agreement(read_gold(reference), items, name=f"{second.name} against {reference.name}")
+    out.print(report.to_markdown(result, max_errors=0).split("\n## ")[0], markup=False)
+    if markdown_path:
+        markdown_path.write_text(report.to_markdown(result), encoding="utf-8")
+
+
 def _write_report(target: Path, gold_path: Path, all_gold: tuple[Path, ...], content: str) -> None:
     """Write a report; with several gold files, one report each, named after the gold file."""
     if len(all_gold) > 1:

@@ -45,6 +45,8 @@ CONLL_LABELS = {
     "MISC": "MISC",
 }
 EVENT_LEVELS = ("root", "plover", "dyad", "triple", "quad")
+# What the event scorer compares with the gold: the pipeline's mentions, or another annotator's gold events.
+Event = GoldEvent | EventMention
 NEAR_KM = 161.0
 
 
@@ -172,7 +174,7 @@ def score_item(item: GoldItem, article: Article, scores: Scores) -> list[Mismatc
     scores.items += 1
     errors: list[Mismatch] = []
     scorers: dict[str, Callable[[], list[Mismatch]]] = {
-        "events": lambda: _score_events(item, article.events, scores),
+        "events": lambda: score_events(item, article.events, scores),
         "actors": lambda: _score_actors(item, article, scores),
         "quotes": lambda: _score_quotes(item, article, scores),
         "places": lambda: _score_places(item, article, scores),
@@ -244,24 +246,28 @@ def _entry(code: str) -> ontology.CameoCode | None:
         return None
 
 
-def _score_events(item: GoldItem, predicted: list[EventMention], scores: Scores) -> list[Mismatch]:
-    """Compare events at every level, modes and dates on triple matches, and fill the confusion matrices."""
+def score_events(
+    item: GoldItem, predicted: Sequence[GoldEvent] | Sequence[EventMention], scores: Scores
+) -> list[Mismatch]:
+    """Compare events at every level, modes and dates on triple matches, and fill the confusion matrices; the
+    predictions may be another annotator's gold events (`agreement`)."""
     gold = item.events or []
+    events: list[Event] = list(predicted)
     _codes([c for g in gold for c in (*g.source, *g.target)], scores)
     if item.origin == "petrarch":
-        predicted = per_dyad(predicted)
+        events = per_dyad(events)
     triples: list[tuple[int, int]] = []
     for level in _levels(item):
-        matched = _match_events(level, gold, predicted)
-        scores.events[level].add(len(matched), len(predicted) - len(matched), len(gold) - len(matched))
+        matched = _match_events(level, gold, events)
+        scores.events[level].add(len(matched), len(events) - len(matched), len(gold) - len(matched))
         if level == "triple":
             triples = matched
     for i, j in triples:
-        scores.modes.add(_modes(gold[i]) == _modes(predicted[j]))
+        scores.modes.add(_modes(gold[i]) == _modes(events[j]))
         if gold[i].date is not None:
-            scores.event_dates.add(gold[i].date == predicted[j].date)
-    pairs, lost, extra = _align_events(gold, predicted)
-    cells: list[tuple[GoldEvent | None, EventMention | None]] = [*pairs]
+            scores.event_dates.add(gold[i].date == events[j].date)
+    pairs, lost, extra = _align_events(gold, events)
+    cells: list[tuple[GoldEvent | None, Event | None]] = [*pairs]
     cells += [(g, None) for g in lost] + [(None, p) for p in extra]
     for gold_event, predicted_event in cells:
         for level, matrix in (("root", scores.confusion_root), ("plover", scores.confusion_plover)):
@@ -269,9 +275,7 @@ def _score_events(item: GoldItem, predicted: list[EventMention], scores: Scores)
     found = {i for i, _ in triples}
     right = {j for _, j in triples}
     errors = [Mismatch(item.id, "event", _describe(g), "-") for i, g in enumerate(gold) if i not in found]
-    errors += [
-        Mismatch(item.id, "event", "-", _describe(p)) for j, p in enumerate(predicted) if j not in right
-    ]
+    errors += [Mismatch(item.id, "event", "-", _describe(p)) for j, p in enumerate(events) if j not in right]
     return errors
 
 
@@ -280,7 +284,7 @@ def _levels(item: GoldItem) -> tuple[str, ...]:
     return ("plover",) if item.origin == "plover" else EVENT_LEVELS
 
 
-def per_dyad(events: list[EventMention]) -> list[EventMention]:
+def per_dyad(events: list[Event]) -> list[Event]:
     """Events split into one per source-target pair, the way PETRARCH records code compound actors."""
     out = []
     for event in events:
@@ -293,7 +297,7 @@ def per_dyad(events: list[EventMention]) -> list[EventMention]:
     return out
 
 
-def _match_events(level: str, gold: list[GoldEvent], predicted: list[EventMention]) -> list[tuple[int, int]]:
+def _match_events(level: str, gold: list[GoldEvent], predicted: Sequence[Event]) -> list[tuple[int, int]]:
     """A largest set of (gold index, predicted index) pairs of events that agree at a level, each used once."""
     agree = [[j for j, p in enumerate(predicted) if events_agree(level, g, p)] for g in gold]
     owner: dict[int, int] = {}
@@ -313,7 +317,7 @@ def _match_events(level: str, gold: list[GoldEvent], predicted: list[EventMentio
     return sorted((i, j) for j, i in owner.items())
 
 
-def events_agree(level: str, gold: GoldEvent | EventMention, predicted: GoldEvent | EventMention) -> bool:
+def events_agree(level: str, gold: Event, predicted: Event) -> bool:
     """Whether two events agree at a level; a joint act ("A and B fought") agrees with A→B and B→A alike."""
     if event_key(level, gold.code, gold.source, gold.target) == event_key(
         level, predicted.code, predicted.source, predicted.target
@@ -346,8 +350,8 @@ def _label(event: GoldEvent | EventMention | None, level: str) -> str:
 
 
 def _align_events(
-    gold: list[GoldEvent], predicted: list[EventMention]
-) -> tuple[list[tuple[GoldEvent, EventMention]], list[GoldEvent], list[EventMention]]:
+    gold: list[GoldEvent], predicted: list[Event]
+) -> tuple[list[tuple[GoldEvent, Event]], list[GoldEvent], list[Event]]:
     """Pair gold and predicted events of one item, most similar first; the unpaired of each side."""
     candidates = sorted(
         ((_similarity(g, p), i, j) for i, g in enumerate(gold) for j, p in enumerate(predicted)), reverse=True
@@ -365,7 +369,7 @@ def _align_events(
     return pairs, lost, extra
 
 
-def _similarity(gold: GoldEvent, predicted: EventMention) -> int:
+def _similarity(gold: GoldEvent, predicted: Event) -> int:
     """How alike two events are: shared actors first, then the same root, then the same code."""
     shared = len(_codes([*gold.source, *gold.target]) & _codes([*predicted.source, *predicted.target]))
     same_root = event_key("root", gold.code, [], []) == event_key("root", predicted.code, [], [])
