@@ -105,3 +105,19 @@ def test_agreement_command(tmp_path: Path) -> None:
     refused = CliRunner().invoke(cli, ["agreement", str(reference), str(unknown)])
     assert refused.exit_code == 2
     assert "item x" in refused.output
+
+
+def test_shipped_second_annotation_is_valid_and_blind_to_the_test_half() -> None:
+    """The second annotation of the real-article gold: valid items, events only, dev items of the reference."""
+    from eventwire.evaluation.gold import check_item, read_gold
+
+    gold = Path(__file__).parents[1] / "eval" / "gold"
+    reference = {item.id: item for item in read_gold(gold / "real-events.jsonl")}
+    second = list(read_gold(gold / "real-events-second.jsonl"))
+    assert len(second) >= 100
+    for item in second:
+        assert not check_item(item), item.id
+        assert item.id in reference and reference[item.id].split == item.split == "dev"
+        assert item.events is not None and item.actors is None
+    result = agreement(reference.values(), second).metrics()["events"]
+    assert 0.5 < result["root"]["f1"] < 1.0
