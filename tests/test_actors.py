@@ -872,3 +872,52 @@ def test_it_and_they_report_their_subject(
         assert not any(t == "it" for t, _ in actors), actors
     else:
         assert actors == codes
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "lucknow: over 50 activists of vishwa hindu parishad (vhp) were arrested by the police on friday near "
+            "ayodhya when they tried to march to the temple.",
+            {"vishwa hindu parishad": "INDNGO", "over 50 activists": "INDNGO", "police": "INDCOP"},
+        ),
+        (
+            "ISLAMABAD, MAY 12 -- PAKISTANI POLICE ARRESTED 20 SUPPORTERS OF THE OPPOSITION IN LAHORE ON FRIDAY, "
+            "OFFICIALS SAID.",
+            {"PAKISTANI POLICE": "PAKCOP", "OPPOSITION": "PAKOPP"},
+        ),
+        (
+            "china and pakistan signed a trade deal in beijing on monday, the chinese foreign ministry said in a "
+            "statement.",
+            {"china": "CHN", "pakistan": "PAK", "chinese foreign ministry": "CHNGOV"},
+        ),
+    ],
+)
+def test_texts_written_in_one_case(pipeline: Pipeline, text: str, expected: dict[str, str]) -> None:
+    """Lower-cased and upper-cased stories are parsed with their capitals restored; mentions keep the original."""
+    codes = _codes(_actors(pipeline, text, "2002-03-01"))
+    assert {k: codes.get(k) for k in expected} == expected
+
+
+def test_a_lower_case_country_word_in_ordinary_text_is_no_country(pipeline: Pipeline) -> None:
+    """In a text with capitals, a lower-case country word is a common noun: "turkey" is a bird."""
+    codes = _codes(
+        _actors(pipeline, "The Prime Minister of Britain carved the turkey for the soldiers on Sunday.")
+    )
+    assert "turkey" not in codes
+
+
+def test_a_place_the_tagger_takes_for_a_person_is_no_actor(pipeline: Pipeline) -> None:
+    """An unknown name that only modifies a place or thing ("the Gazipur border", "Chhota Udaipur town") is not
+    an actor; one that modifies people ("Mann supporters") still is."""
+    codes = _codes(
+        _actors(
+            pipeline,
+            "Police detained the marchers at the Gazipur border and near Chhota Udaipur town on Sunday.",
+        )
+    )
+    assert not any("border" in k or "town" in k for k in codes)
+    assert "Mann supporters" in _codes(
+        _actors(pipeline, "Police stopped Mann supporters at the Gazipur border.")
+    )

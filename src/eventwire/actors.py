@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from . import coreference, datelines, gazetteer, roles
+from . import casing, coreference, datelines, gazetteer, roles
 from . import dictionaries as dicts
 from .actor_codes import country_of, from_entry, organisation, role_code, title_code
 from .actor_spans import acts, bounds, doc_cache, hyphenated, span_ents, starting_in, visited
@@ -28,9 +28,25 @@ from .coreference import GROUP_PRONOUNS, PAIR_HEADS, PERSON_PRONOUNS, Found
 from .model import ActorMention, Article
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
+# Nouns for the people around a person ("Mann supporters", "the Khan family"), who are actors as the person is.
+FOLLOWERS = frozenset(
+    {
+        "supporter",
+        "follower",
+        "loyalist",
+        "family",
+        "relative",
+        "son",
+        "daughter",
+        "wife",
+        "husband",
+        "aide",
+        "ally",
+    }
+)
 # Countries whose names are written family name first in English news, so that "Shen" after "Shen Guofang" and
 # "Kim" after "Kim Jong Un" are the same person.
 FAMILY_NAME_FIRST = frozenset({"CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "VNM", "KHM", "SGP", "MNG"})
@@ -201,12 +217,11 @@ def context_country(doc: Doc, d: dicts.Dictionaries, filed_from: str | None = No
             iso3 = iso3 or _home_city(ent, key, d, capitals)
             if iso3:
                 counts[iso3] = counts.get(iso3, 0) + weight
-    if _lower_cased(doc.text):
-        # Lower-cased text hides most names from the tagger; its proper nouns still name cities ("vadodara").
+    if casing.restored(doc) or _lower_cased(doc.text):
+        # A text written in one case hides names from the tagger even after its capitals are restored; its proper
+        # nouns still name cities, also inside the names of local bodies ("vadodara municipal corporation").
         for token in doc:
-            iso3 = (
-                gazetteer.city_country(token.text) if token.pos_ == "PROPN" and not token.ent_type_ else None
-            )
+            iso3 = gazetteer.city_country(token.text) if _city_word(token) else None
             if iso3 and token.lower_ not in capitals:
                 counts[iso3] = counts.get(iso3, 0) + 0.5
     if not counts:
@@ -215,6 +230,12 @@ def context_country(doc: Doc, d: dicts.Dictionaries, filed_from: str | None = No
     ranked = sorted(counts.values(), reverse=True)
     best = max(counts, key=lambda c: counts[c])
     return best if len(ranked) == 1 or ranked[0] >= 2 * ranked[1] else None
+
+
+def _city_word(token: Token) -> bool:
+    """Whether a token may be a city's name the entities above did not count: a proper noun outside a place
+    entity (counted already) and outside a person's or a people's name."""
+    return token.pos_ == "PROPN" and token.ent_type_ not in ("GPE", "LOC", "FAC", "PERSON", "NORP")
 
 
 def _lower_cased(text: str) -> bool:
@@ -336,6 +357,8 @@ def _named(
                 and ent.root.head.lower_ in PERSON_PLACE_PREPOSITIONS
             ):
                 return None  # "spoke from Rostov": a place the tagger took for a person
+            if _names_a_thing(ent, phrase, d):
+                return None
             return _unknown_person(ent, phrase, start, end, sentence, article, d, found, context)
     text = article.text[start:end]
     entries = d.lookup(text)
@@ -348,8 +371,8 @@ def _named(
         earlier = _same_surname(key, found)
         if earlier is not None:
             return coreference.copy(earlier, start, end, sentence)
-    # Names are capitalised: "turkey" is a bird.
-    if (key in d.country_names or key in d.seats) and text[:1].isupper():
+    # Names are capitalised: "turkey" is a bird (as parsed: a text written in one case has its capitals restored).
+    if (key in d.country_names or key in d.seats) and phrase.doc.text[start:end][:1].isupper():
         if sporty or _us_state(phrase):
             return None
         if key in d.country_names:
@@ -406,6 +429,19 @@ def _countries_named(doc: Doc, d: dicts.Dictionaries) -> set[str]:
         }
     named: set[str] = doc.user_data[key]
     return named
+
+
+def _names_a_thing(ent: Span, phrase: Span, d: dicts.Dictionaries) -> bool:
+    """Whether an unknown "person" only modifies a phrase about a thing ("the gazipur border", "chhota udaipur
+    town", "the godhra train carnage"): neither the person nor the phrase is an actor. One that modifies a role
+    ("the Trump administration", "a Putin aide") still names the actor."""
+    return (
+        ent.root.i != phrase.root.i
+        and ent.root.dep_ == "compound"
+        and phrase.root.pos_ == "NOUN"
+        and phrase.root.lemma_.lower() not in roles.PEOPLE_NOUNS | roles.GROUP_MEMBERS | FOLLOWERS
+        and not role_code(phrase, d)
+    )
 
 
 def _titled(ent: Span) -> str:

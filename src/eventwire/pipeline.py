@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, cleaning, nlp
+from . import __version__, casing, cleaning, nlp
 from .actors import ActorStage
 from .dates import DateStage
 from .errors import EventwireError, NlpError
@@ -101,18 +101,19 @@ class Pipeline:
         """The articles parsed and annotated; a document the model fails on becomes an error, not a lost batch."""
         version = self.version
         try:
-            docs = list(self.nlp.pipe((a.text for a in articles), batch_size=self.config.batch_size))
+            texts = (casing.for_parsing(a.text, self.nlp) for a in articles)
+            docs = list(self.nlp.pipe(texts, batch_size=self.config.batch_size))
         except Exception:
             LOGGER.warning(
                 "the NLP pipeline failed on a batch; retrying its %d documents one by one", len(articles)
             )
             return [self._annotate_one(a, version) for a in articles]
-        return [self._staged(a, d, version) for a, d in zip(articles, docs, strict=True)]
+        return [self._staged(a, casing.mark(d, a.text), version) for a, d in zip(articles, docs, strict=True)]
 
     def _annotate_one(self, article: Article, version: str) -> Result:
         """One article parsed on its own, or the error it raised."""
         try:
-            doc = self.nlp(article.text)
+            doc = casing.mark(self.nlp(casing.for_parsing(article.text, self.nlp)), article.text)
         except Exception as exc:  # any model failure is reported as this document's error
             return NlpError(
                 f"spaCy failed: {type(exc).__name__}: {exc}",
