@@ -921,3 +921,27 @@ def test_a_place_the_tagger_takes_for_a_person_is_no_actor(pipeline: Pipeline) -
     assert "Mann supporters" in _codes(
         _actors(pipeline, "Police stopped Mann supporters at the Gazipur border.")
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "police"),
+    [
+        ("Police arrested 30 farmers near the border of Uttar Pradesh on Monday.", "INDCOP"),
+        ("Police in Ontario arrested 30 farmers on Monday.", "CANCOP"),
+        ("Police in Kerala and police in Ontario arrested 30 farmers on Monday.", None),
+    ],
+)
+def test_a_region_tells_where_domestic_actors_are(pipeline: Pipeline, text: str, police: str | None) -> None:
+    """A first-level region named in a story gives "police" its country, unless regions of two countries tie."""
+    assert _codes(_actors(pipeline, text)).get("Police") == police
+
+
+def test_a_role_word_completing_a_title_is_no_actor(pipeline: Pipeline) -> None:
+    """ "heads of state and government", "secretary of state": the word after "of" is part of a title."""
+    codes = _codes(
+        _actors(pipeline, "Heads of state and government gathered in Delhi on Friday, Indian officials said.")
+    )
+    assert "state" not in codes and "government" not in codes
+    assert _codes(_actors(pipeline, "The state will pay compensation, the Kerala government said.")).get(
+        "state"
+    ) == ("INDGOV")

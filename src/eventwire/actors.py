@@ -245,11 +245,14 @@ def _lower_cased(text: str) -> bool:
 
 
 def _home_city(ent: Span, key: str, d: dicts.Dictionaries, capitals: set[str]) -> str | None:
-    """The country of a city an article names (local news names its cities, not its country: "police in
-    Lucknow"); capitals and seats of government are left out, since they so often stand for a government."""
-    if ent.label_ != "GPE" or key in d.seats or key in capitals:
+    """The country of a city or region an article names (local news names its cities and provinces, not its
+    country: "police in Lucknow", "as they entered Uttar Pradesh"); capitals and seats of government are left
+    out, since they so often stand for a government."""
+    if key in d.seats or key in capitals:
         return None
-    return gazetteer.city_country(ent.text)
+    if ent.label_ == "ORG":
+        return gazetteer.regions().get(key)  # the tagger takes some provinces for bodies ("Uttar Pradesh")
+    return gazetteer.place_country(ent.text) if ent.label_ in ("GPE", "LOC") else None
 
 
 def _sentence_index(starts: list[int], char: int) -> int:

@@ -17,7 +17,7 @@ from .actor_spans import acts, doc_cache, hyphenated
 from .coreference import Found
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    from spacy.tokens import Span, Token
 
     from .model import Article
 
@@ -75,6 +75,10 @@ VAGUE_ROLES = frozenset(
         "crowd",
     }
 )
+# Nouns that an "of" phrase completes into a title: "head of state", "secretary of state", "minister of defence".
+TITLE_HEADS = frozenset(
+    {"head", "secretary", "minister", "undersecretary", "chief", "ministry", "department"}
+)
 # Nouns for the armed men of a group, which the named group they belong to codes ("fighters of Isis").
 GROUP_MEMBERS = frozenset({"fighter", "militant", "gunman", "rebel"})
 # Nouns for one or more ordinary people that a nationality makes civilians of that country ("a Palestinian man").
@@ -85,6 +89,15 @@ PEOPLE_NOUNS = frozenset(
 QUANTITIES = frozenset(
     {"hundred", "thousand", "dozen", "million", "score", "group", "crowd", "number", "band"}
 )
+
+
+def _in_a_title(root: Token) -> bool:
+    """Whether a role word completes a title after "of" ("secretary of state", "heads of state and government",
+    "minister of the interior"): the title's holder is the actor, not the word."""
+    while root.dep_ == "conj":
+        root = root.head
+    of = root.head
+    return root.dep_ == "pobj" and of.lower_ == "of" and of.head.lemma_.lower() in TITLE_HEADS
 
 
 def role_actor(
@@ -100,7 +113,7 @@ def role_actor(
     """A phrase headed by a role word: coded with its country, through the article's earlier actors, or with the
     country the article is about ("police" in a report from Madagascar); otherwise kept uncoded."""
     role = role_code(phrase, d)
-    if role is None:
+    if role is None or _in_a_title(phrase.root):
         return None
     head = phrase.root.text
     # A title names one person ("the German chancellor", not "officials"): later pronouns may refer to it.
