@@ -316,3 +316,165 @@ def test_accusing_each_other_is_two_accusations(pipeline: Pipeline) -> None:
 def test_only_each_other_splits_an_event(pipeline: Pipeline, text: str, count: int) -> None:
     """Only a reciprocal object ("each other", "one another") makes one event each way."""
     assert len(_events(pipeline, text)) == count
+
+
+def _modes(event: EventMention) -> set[str]:
+    """The modes an event is flagged with."""
+    return {m for m in ("negated", "hypothetical", "future", "historical") if getattr(event, m)}
+
+
+def _by_trigger(events: list[EventMention], word: str) -> EventMention:
+    """The only event whose trigger starts with a word."""
+    found = [e for e in events if e.trigger.text.startswith(word)]
+    assert len(found) == 1, [(e.code, e.source, e.target, e.trigger.text) for e in events]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "act", "source"),
+    [
+        ("Russia warned of a nuclear attack by NATO.", "attack", ["IGOWSTNAT"]),
+        ("Officials warned of Russian airstrikes on Kyiv.", "airstrikes", ["RUS"]),
+        ("Iran feared a crackdown by the Israeli army.", "crackdown", ["ISRMIL"]),
+        ("The United States fears an Israeli invasion of Rafah.", "invasion", ["ISR"]),
+        ("Residents fled, fearing airstrikes by the Syrian army.", "airstrikes", ["SYRMIL"]),
+        ("China raised the spectre of an invasion of Taiwan.", "invasion", []),
+        ("Europe faces the threat of a Russian invasion.", "invasion", ["RUS"]),
+        ("Kyiv dismissed fears of a Russian invasion.", "invasion", ["RUS"]),
+        # The threatener is the one who would do what it threatens.
+        ("Israel threatened Hamas with a ground invasion of Gaza.", "invasion", ["ISR"]),
+        # Through a noun of quantity or kind: the wave is threatened, and the attacks with it.
+        ("Hamas threatened a new wave of attacks on Israel.", "attacks", ["PSEREB"]),
+        ("Russia warned of a wave of Ukrainian attacks on Crimea.", "attacks", ["UKR"]),
+        ("Germany cautioned against an Israeli assault on Rafah.", "assault", ["ISR"]),
+    ],
+)
+def test_a_nominal_act_warned_of_is_not_asserted(
+    pipeline: Pipeline, text: str, act: str, source: list[str]
+) -> None:
+    """A nominal act that a warning, fear or threat is of is only possible: hypothetical, never asserted."""
+    event = _by_trigger(_events(pipeline, text), act)
+    assert _modes(event) == {"hypothetical"}
+    assert event.source == source
+
+
+@pytest.mark.parametrize(
+    ("text", "warning"),
+    [
+        ("Russia warned of a nuclear attack by NATO.", "012"),
+        ("Russia warned against an invasion of Ukraine by NATO.", "130"),
+    ],
+)
+def test_the_warning_itself_stays(pipeline: Pipeline, text: str, warning: str) -> None:
+    """The warning is coded as before, asserted and by the one who warns; the act warned of is not theirs."""
+    events = _events(pipeline, text)
+    event = _one(events, warning[:2])
+    assert (event.code, event.source, _modes(event)) == (warning, ["RUS"], set())
+    assert not [e for e in events if e.code.startswith("19") and e.source == ["RUS"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Who warns against an act or fears it does not do it.
+        "Egypt warned against an assault on Rafah.",
+        "Russia warned against an invasion of Ukraine by NATO.",
+    ],
+)
+def test_the_one_who_warns_is_not_the_source(pipeline: Pipeline, text: str) -> None:
+    """The subject of a warning is not taken for the source of the act it warns against."""
+    warner = _events(pipeline, text)[0].source
+    assert not [e for e in _events(pipeline, text) if e.code.startswith("19") and e.source == warner]
+
+
+@pytest.mark.parametrize(
+    ("text", "act", "source"),
+    [
+        # Criticism of an act that happened.
+        ("Russia condemned Ukraine's attack on the embassy.", "attack", ["UKR"]),
+        # A warning told after an act: the act is news, the warning is about something else.
+        (
+            "Zelensky warned after the Russian attack on Kyiv that Russia would strike again.",
+            "attack",
+            ["RUS"],
+        ),
+        ("Russia warned of retaliation after Ukraine's attack on Crimea.", "attack", ["UKR"]),
+        # The act raised fears; it is not what is feared.
+        ("The Russian strike on Kyiv raised fears of a wider war with NATO.", "strike", ["RUS"]),
+        # A plan or threat warned of or feared is real: only what it announces lies ahead.
+        ("Egypt warned of Israel's plan to attack Rafah.", "plan", ["ISR"]),
+        ("Europe fears Russia's threat to invade Ukraine.", "threat", ["RUS"]),
+    ],
+)
+def test_a_nominal_act_reported_in_a_frame_stays_asserted(
+    pipeline: Pipeline, text: str, act: str, source: list[str]
+) -> None:
+    """An act that did happen, told in a criticism or next to a warning, is asserted."""
+    event = _by_trigger(_events(pipeline, text), act)
+    assert (event.source, _modes(event)) == (source, set())
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "source"),
+    [
+        ("Hamas said it would not free any more hostages.", "1243", ["PSEREB"]),
+        ("Hamas will not release the hostages.", "1243", ["PSEREB"]),
+        ("Hamas won't release the hostages.", "1243", ["PSEREB"]),
+        ("Hamas will never release the hostages.", "1243", ["PSEREB"]),
+        ("Hamas is not going to release the hostages.", "1243", ["PSEREB"]),
+        ("Iran said it would not negotiate with the United States.", "125", ["IRN"]),
+        ("Iran said it would not extradite the suspects.", "1213", ["IRN"]),
+        ("Russia will not sign the agreement with Ukraine.", "127", ["RUS"]),
+        # A refusal is a speech act: the speaker who speaks for the actor makes it.
+        ("Netanyahu said Israel would not withdraw from Gaza.", "1246", ["ISRGOV"]),
+        # Declaring one will not agree to an act refuses the act.
+        ("Hamas will not agree to release the hostages.", "1243", ["PSEREB"]),
+        ("Israel will not agree to a ceasefire.", "1246", ["ISR"]),
+    ],
+)
+def test_saying_one_will_not_act_is_a_refusal(
+    pipeline: Pipeline, text: str, code: str, source: list[str]
+) -> None:
+    """An actor's "will not" / "would not" of an act CAMEO has a refusal for is that refusal, announced for the
+    future like an intent, and not negated: the "not" is what it refuses."""
+    event = _one(_events(pipeline, text), "12")
+    assert (event.code, event.source, _modes(event)) == (code, source, {"future"})
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "modes"),
+    [
+        # Past negation: the act did not happen, no one refused it.
+        ("Hamas did not free any hostages.", "0841", {"negated"}),
+        ("Hamas has not released the hostages.", "0841", {"negated"}),
+        ("Hamas said it had not freed the hostages.", "0841", {"negated"}),
+        # CAMEO has no refusal to attack: a negated threat, as before.
+        ("Russia will not attack Ukraine.", "1384", {"negated", "future"}),
+        # Conditions and questions state no refusal.
+        ("If Israel attacked, Hamas would not free the hostages.", "0841", {"negated", "hypothetical"}),
+        (
+            "Hamas said it would not release the hostages unless Israel stopped the offensive.",
+            "0841",
+            {"negated", "hypothetical", "future"},
+        ),
+        ("Will Hamas not free the hostages?", "0841", {"negated", "hypothetical", "future"}),
+        # A forecast is not the actor's decision; a passive names no one who refuses.
+        ("Hamas is not expected to release the hostages.", "0353", {"negated", "future"}),
+        ("The hostages will not be released.", "0353", {"negated", "future"}),
+        # Without a "not" the future is an intent.
+        ("Hamas will release the hostages.", "0353", {"future"}),
+    ],
+)
+def test_negations_that_are_not_refusals(pipeline: Pipeline, text: str, code: str, modes: set[str]) -> None:
+    """Past negation, acts without a refusal, conditions, questions, forecasts and agentless passives keep their
+    code and modes; none is a refusal."""
+    events = _events(pipeline, text)
+    assert not [e for e in events if e.code.startswith("12")]
+    event = _one(events, code[:2])
+    assert (event.code, _modes(event)) == (code, modes)
+
+
+def test_a_question_about_a_refusal_is_none(pipeline: Pipeline) -> None:
+    """A refusal reported inside a question is asked about, not stated."""
+    events = _events(pipeline, "Does Hamas say it will not free the hostages?")
+    assert not [e for e in events if e.code.startswith("12")]

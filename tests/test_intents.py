@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from eventwire import ontology
-from eventwire.intents import announced
+from eventwire.intents import announced, refusable
 
 
 @pytest.mark.parametrize(
@@ -61,3 +61,24 @@ def test_every_announced_code_exists(family: str) -> None:
     for act in codes:
         if len(act) >= 3:
             assert announced(family, act) in codes, (family, act)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("act", "expected"),
+    [
+        ("0841", True),  # release: refuse to release persons, 1243
+        ("040", True),  # meet: reject a proposal to meet, 125
+        ("063", True),  # extradite: reject judicial cooperation, 1213
+        ("073", True),  # provide aid: reject a request for aid, 122
+        ("057", True),  # sign an agreement: reject the agreement, 127
+        ("0874", True),  # withdraw: refuse to de-escalate, 1246
+        ("190", False),  # attack: CAMEO has no refusal to attack
+        ("173", False),  # arrest
+        ("111", False),  # criticise
+        ("010", False),  # make a statement
+        ("0353", False),  # an intent already announces
+    ],
+)
+def test_refusable(act: str, expected: bool) -> None:
+    """An act has a refusal of its own when the codebook's 12x lays one out for it."""
+    assert refusable(act) is expected

@@ -91,12 +91,16 @@ DOING = frozenset(
 )
 # Roots of acts done by saying them: appeals, intents, praise, demands, criticism, rejections and threats.
 SPEECH_ACT_ROOTS = frozenset({"02", "03", "05", "10", "11", "12", "13"})
+# Roots of codes that already announce an act, which the future does not announce again.
+ALREADY_ANNOUNCED = frozenset({"01", "02", "03", "10", "12", "13"})
 # Roots of announcements whose announced act may be one the lexicon does not code (appeal, demand, threat).
 ANNOUNCING_ROOTS = frozenset({"02", "10", "13"})
 # Verbs of phase that pass an announcement on to their complement ("vowed to keep fighting").
 ASPECT = frozenset({"keep", "continue", "start", "begin", "resume", "go"})
 # Controlling words after which a negated act is refused rather than intended not to be done.
 DECIDING = frozenset({"decide", "decision", "choose", "vote", "opt"})
+# Words of threat whose subject is the one who would do the act threatened ("threatened Hamas with an invasion").
+OWN_THREATS = frozenset({"threaten"})
 # Roots whose object is another act that was criticised, alleged or rejected: disapprove (11), reject (12).
 CONTENT_ROOTS = frozenset({"11", "12"})
 # What a statement accuses someone of when it reports their crimes (CAMEO 112x by the charge).
@@ -203,6 +207,8 @@ class _Event:
     decided_by: str = "lexicon"
     score: float = 1.0
     alternatives: list[str] = field(default_factory=list)
+    # The code of the act an intent announces ("agreed to free" → 0841), which a refusal to do it keeps.
+    act: str | None = None
 
 
 class EventStage:
@@ -428,6 +434,8 @@ def _announced(
         consumed.update(words)
         consumed.update(_clause_nouns(act))
         event = _Event(words, code, sources, targets, f"{match.entry.origin} via {family}", controller.i)
+        if family == "intent":
+            event.act = match.entry.code  # "will not agree to free" refuses the freeing
         # "agreed not to attack", "has no plans to invade": the announced act is negated.
         event.negated = not declined and (
             modes.negates(act) or any(c.dep_ == "det" and c.lower_ == "no" for c in token.children)
@@ -603,6 +611,21 @@ def _criticised(noun: Token, lexicon: Lexicon) -> bool:
     return False
 
 
+def _foreseen_act(head: Token) -> bool:
+    """Whether an event is a nominal act that a warning, fear or threat is of ("warned of a nuclear attack by
+    NATO"): it is only possible. A plan or threat warned of is told as real; only what it announces lies ahead
+    ("Egypt warned of Israel's plan to attack Rafah")."""
+    return head.pos_ == "NOUN" and _family(head) is None and modes.foreseen(head) is not None
+
+
+def _foreseen_by_another(noun: Token) -> bool:
+    """Whether a nominal act is what someone warns of or fears ("Egypt warned against an assault on Rafah",
+    "Iran fears an attack"): the one who warns is not its source; one who threatens it is ("Israel threatened
+    Hamas with a ground invasion")."""
+    frame = modes.foreseen(noun)
+    return frame is not None and frame.lemma_.lower() not in OWN_THREATS
+
+
 def _nominal_trigger(token: Token, lexicon: Lexicon) -> bool:
     """Whether a noun is itself an event the lexicon knows ("the attack", "a missile strike")."""
     return any(m.entry.pos == "NOUN" for m in lexicon.matches(token))
@@ -689,7 +712,12 @@ def _nominal(
     if between:
         sources = between
     owned = any(c.dep_ == "poss" and c.pos_ == "PRON" for c in token.children)  # "their bombardment"
-    if not sources and (targets or owned or _claimed(token)) and not _criticised(token, lexicon):
+    if (
+        not sources
+        and (targets or owned or _claimed(token))
+        and not _criticised(token, lexicon)
+        and not _foreseen_by_another(token)
+    ):
         sources = arguments.governor_subject(token, by_token)
     if not targets and token.dep_ == "nsubj" and token.head.lemma_.lower() in HARM:
         # "a bombing claimed by IS killed four Americans": whom the act killed is its target.
@@ -883,14 +911,35 @@ def _set_modes(event: _Event, sent: SpacySpan, by_token: arguments.ByToken, date
     head = doc[event.head]
     chain = _chain(head)
     event.negated = event.negated or any(modes.negates(t) for t in chain[:2])
-    event.hypothetical = modes.hypothetical(head, chain)
+    event.hypothetical = modes.hypothetical(head, chain) or _foreseen_act(head)
     event.future = modes.future(head)
-    if event.future and not event.hypothetical and event.code[:2] not in ("01", "02", "03", "10", "12", "13"):
-        event.code = intents.announced("intent", event.code)
+    if event.future and not event.hypothetical:
+        _announce_future(event, head)
     event.historical = modes.historical(head, sent, date)
     event.attributed_to = modes.attribution(head, by_token)
     if event.attributed_to and ontology.root(event.code) in SPEECH_ACT_ROOTS:
         _speaker_is_source(event, head, by_token)
+
+
+def _announce_future(event: _Event, head: Token) -> None:
+    """An act to come is announced: the intent (03x) or threat (13x) of it, and an actor's declaration that it
+    will not do an act CAMEO has a refusal for is that refusal ("Hamas said it would not free any more
+    hostages" → 1243), not a negated intent."""
+    act = event.act or event.code
+    if event.negated and _declared_refusal(event, head) and intents.refusable(act):
+        event.code = intents.announced("refuse", act)
+        event.negated = False  # the "not" is what makes it a refusal
+        event.rule += "; will not: a refusal"
+    elif event.code[:2] not in ALREADY_ANNOUNCED:
+        event.code = intents.announced("intent", event.code)
+
+
+def _declared_refusal(event: _Event, head: Token) -> bool:
+    """Whether an act's negated future is its actor's decision: "will not free", "is not going to free", not
+    "will not be freed" with no one named to do it."""
+    if arguments.passive(head) and not event.sources:
+        return False
+    return modes.declared_not(head)
 
 
 def _speaker_is_source(event: _Event, head: Token, by_token: arguments.ByToken) -> None:

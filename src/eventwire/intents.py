@@ -83,6 +83,13 @@ def announced(family: Family, act: str) -> str:
     return _existing(root + slot + _leaf(act, slot))
 
 
+def refusable(act: str) -> bool:
+    """Whether CAMEO has a refusal of its own for an act (cooperation, aid, yielding, meeting, mediation,
+    settling): declaring one will not do it is that refusal ("will not free the hostages" → 1243); acts
+    without one, such as force, stay negated ("will not attack")."""
+    return _longest(REFUSALS, act) is not None
+
+
 def _refusal(act: str) -> str:
     """The rejection code for refusing an act; refusing to yield keeps the kind of yielding (1243 release), and
     refusing cooperation its kind (1213 judicial)."""

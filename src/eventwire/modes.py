@@ -61,6 +61,30 @@ POSSIBLE = frozenset(
 # Verbs whose content is denied, not asserted.
 DENIALS = frozenset({"deny", "dismiss", "refute", "reject"})
 
+# Words of warning, fear and threat, and how what they warn of, fear or threaten hangs on them: a preposition, or
+# "dobj" for a verb's object. A nominal act there is foreseen, not reported: "warned of a nuclear attack by NATO"
+# tells of no attack that happened.
+_WARNED_OF = frozenset({"of", "about", "against"})
+FORESEEING: dict[str, frozenset[str]] = {
+    "warn": _WARNED_OF,
+    "warning": _WARNED_OF,
+    "caution": _WARNED_OF,
+    "fear": _WARNED_OF | {"dobj"},
+    "dread": _WARNED_OF | {"dobj"},
+    "afraid": _WARNED_OF,
+    "fearful": _WARNED_OF,
+    "threaten": frozenset({"with", "dobj"}),
+    "threat": frozenset({"of"}),
+    "risk": frozenset({"of", "dobj"}),
+    "danger": frozenset({"of"}),
+    "spectre": frozenset({"of"}),
+    "specter": frozenset({"of"}),
+    "prospect": frozenset({"of"}),
+    "possibility": frozenset({"of"}),
+    "likelihood": frozenset({"of"}),
+    "brink": frozenset({"of"}),
+}
+
 YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
 
 AGO = re.compile(r"\b(?:years|decades|centuries)\s+ago\b", re.I)
@@ -112,10 +136,35 @@ def hypothetical(head: Token, chain: list[Token]) -> bool:
     return head.pos_ == "NOUN" and any(c.lower_ in POSSIBLE for c in head.children)
 
 
+def foreseen(noun: Token) -> Token | None:
+    """The word of warning, fear or threat whose content a nominal act is, if any: "warned of an attack",
+    "feared a crackdown", "the spectre of an invasion", "warned of a wave of attacks"; not "warned after the
+    attack", which tells of an attack that happened."""
+    token = noun
+    while True:
+        while token.dep_ == "conj" and token.head.i != token.i:
+            token = token.head  # "warned of raids and attacks"
+        head = token.head
+        if token.dep_ == "dobj":
+            return head if "dobj" in FORESEEING.get(head.lemma_.lower(), ()) else None
+        if token.dep_ != "pobj" or head.dep_ != "prep":
+            return None
+        frame = head.head
+        if head.lower_ in FORESEEING.get(frame.lemma_.lower(), ()):
+            return frame
+        if head.lower_ != "of" or frame.pos_ != "NOUN":
+            return None
+        token = frame  # "a wave of attacks", "the risk of a wider war": the act is where the noun of it is
+
+
 def _asked(head: Token) -> bool:
     """Whether an act is asked about, not told: its sentence is a question ("Did Russia bomb the hospital?")."""
-    sent = head.sent
-    return sent.text.rstrip().rstrip("\"'”’»").endswith("?") and head.i >= sent.start and _main_clause(head)
+    return _question(head) and head.i >= head.sent.start and _main_clause(head)
+
+
+def _question(token: Token) -> bool:
+    """Whether a token's sentence is a question."""
+    return token.sent.text.rstrip().rstrip("\"'”’»").endswith("?")
 
 
 def _main_clause(head: Token) -> bool:
@@ -151,6 +200,24 @@ def future(head: Token) -> bool:
     if head.dep_ == "xcomp" and head.head.lemma_ in PHASE:
         return future(head.head)  # "would keep fighting"
     return head.dep_ == "xcomp" and head.head.lemma_ == "go" and head.head.tag_ == "VBG"
+
+
+def declared_not(verb: Token) -> bool:
+    """Whether an actor declares it will not do an act: a negated future on the act's own verb ("will not free",
+    "won't free", "will never free", reported "would not free") or on the "going to" it hangs on ("is not
+    going to free"); not a forecast ("is not expected to free"), which the actor does not decide, nor anything
+    a question asks ("Does Hamas say it will not free them?")."""
+    if not future(verb) or _question(verb):
+        return False
+    if any(c.dep_ == "neg" for c in verb.children):
+        return True
+    going = verb.head
+    return (
+        verb.dep_ == "xcomp"
+        and going.lemma_ == "go"
+        and going.tag_ == "VBG"
+        and any(c.dep_ == "neg" for c in going.children)
+    )
 
 
 def historical(head: Token, sent: SpacySpan, date: dt.date | None) -> bool:
