@@ -403,3 +403,34 @@ def test_the_country_a_withdrawal_leaves(pipeline: Pipeline, text: str, target: 
 def test_relative_pronoun_subjects(pipeline: Pipeline, text: str, code: str, source: list[str]) -> None:
     """ "Israel, which ended …": a relative pronoun subject is the noun its clause hangs on."""
     assert _event(pipeline, text, code).source == source
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix", "target"),
+    [
+        (
+            "The Iranian foreign minister criticised remarks made by the French president on Tuesday.",
+            "11",
+            ["FRAGOV"],
+        ),
+        ("Qatar rejected a proposal by Egypt for a new truce.", "12", ["EGY"]),
+        ("The Iraqi president hit back at comments made by the Turkish foreign minister.", "11", ["TURGOV"]),
+        ("Russia rejected the resolution adopted by the Security Council.", "12", ["IGOUNO"]),
+    ],
+)
+def test_author_of_what_is_criticised(pipeline: Pipeline, text: str, prefix: str, target: list[str]) -> None:
+    """Criticising or rejecting what someone made, said or proposed is aimed at its author."""
+    assert _event(pipeline, text, prefix).target == target
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix"),
+    [
+        ("The Iranian foreign minister criticised the remarks on Tuesday.", "11"),
+        ("The Iranian foreign minister criticised remarks made in Paris on Tuesday.", "11"),
+        ("Qatar rejected the proposal for a new truce.", "12"),
+    ],
+)
+def test_no_author_no_target(pipeline: Pipeline, text: str, prefix: str) -> None:
+    """Remarks or a proposal with no author named give the criticism no target."""
+    assert _event(pipeline, text, prefix).target == []

@@ -216,6 +216,9 @@ def targets(
     heads = [token] + ([token.doc[match.object]] if match.object is not None else [])
     if match.object is None:
         found = objects(token, by_token)
+        if not found and ontology.root(match.entry.code) in ("11", "12"):
+            # "criticised remarks made by the French president": the remarks' author is criticised.
+            found = [a for c in token.children if c.dep_ in ("dobj", "obj") for a in owners(c, by_token)]
         if ontology.root(match.entry.code) in MOVING_ROOTS:
             # "Taiwan put its forces on alert", "withdrew its troops": one's own forces are not the target.
             found = [m for m in found if not _own(m, token, by_token, sources)]
@@ -369,20 +372,30 @@ def _own(mention: ActorMention, verb: Token, by_token: ByToken, sources: Iterabl
 
 
 def owners(noun: Token, by_token: ByToken) -> list[ActorMention]:
-    """Whose request, call or offer a verb acts on: a named possessor of its object ("rejected Erdogan's calls",
-    "accepted Iran's offer"); a pronoun there is the subject's own ("expressed its concern")."""
+    """Whose request, call, offer or remarks a verb acts on: a named possessor of its object ("rejected Erdogan's
+    calls", "accepted Iran's offer"; a pronoun there is the subject's own: "expressed its concern"), or who made
+    them ("criticised remarks made by the French president", "rejected a proposal by Qatar")."""
     named = [c for c in noun.children if c.dep_ == "poss" and c.pos_ != "PRON"]
+    made = [c for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN"]
+    agents = [
+        p for c in [noun, *made] for p in c.children if p.dep_ in ("agent", "prep") and p.lower_ == "by"
+    ]
+    named += [o for p in agents for o in p.children if o.dep_ == "pobj"]
     return actors_of_all(named, by_token)
 
 
 def prep_actors(token: Token, by_token: ByToken, preps: frozenset[str] = TARGET_PREPS) -> list[ActorMention]:
-    """The actors named after a targeting preposition of a word, or in the "of" phrase of what it names
-    ("displeasure over the participation of Hamas")."""
+    """The actors named after a targeting preposition of a word, in the "of" phrase of what it names
+    ("displeasure over the participation of Hamas"), or as its owner or author ("at comments made by Trump")."""
     found: list[ActorMention] = []
     for prep in token.children:
         if prep.dep_ == "prep" and prep.lower_ in preps:
             nouns = [c for c in prep.children if c.dep_ == "pobj"]
-            found.extend(actors_of_all(nouns, by_token) or _of_actors(nouns, by_token))
+            found.extend(
+                actors_of_all(nouns, by_token)
+                or _of_actors(nouns, by_token)
+                or [a for n in nouns for a in owners(n, by_token)]  # "hit back at comments made by Trump"
+            )
     return found
 
 
