@@ -66,6 +66,9 @@ def test_countries_months_by_number_and_dotted_acronyms(nlp: Language) -> None:
     )
     for word in ("China", "Jordan", "12 May", "The U.S. Embassy", "Israeli"):
         assert word in restored
+    assert "violence in Gujarat and Punjab" in _restored(
+        nlp, "police said the violence in gujarat and punjab spread."
+    )
 
 
 def test_ordinary_text_is_parsed_as_it_is(nlp: Language) -> None:

@@ -233,9 +233,9 @@ def context_country(doc: Doc, d: dicts.Dictionaries, filed_from: str | None = No
 
 
 def _city_word(token: Token) -> bool:
-    """Whether a token may be a city's name the entities above did not count: a proper noun outside a place
-    entity (counted already) and outside a person's or a people's name."""
-    return token.pos_ == "PROPN" and token.ent_type_ not in ("GPE", "LOC", "FAC", "PERSON", "NORP")
+    """Whether a token may be a city's name the entities above did not count: a proper noun outside every
+    entity (a name inside one is the name of a place counted already, a person, or a body: "Mecca Masjid")."""
+    return token.pos_ == "PROPN" and not token.ent_type_
 
 
 def _lower_cased(text: str) -> bool:

@@ -184,18 +184,26 @@ def _key(word: str) -> str:
 def truecaser(nlp: Language) -> Truecaser:
     """The truecaser of the shipped dictionaries and gazetteer, with the common words of a spaCy pipeline: its
     stop words and the words of its lemmatizer's index."""
-    stop = frozenset(nlp.Defaults.stop_words) | dicts.COMMON_WORDS
-    common = stop | _lemma_index(nlp, ("noun", "verb", "adj", "adv"))
+    common = common_words(nlp)
     # An acronym may be a noun of the index too (WordNet lists "nato", "farc"), not a verb or an adjective ("air").
-    words = stop | _lemma_index(nlp, ("verb", "adj", "adv"))
+    words = common_words(nlp, nouns=False)
     d = dicts.shipped()
     acronyms = [k[1:] for k in d.names if k.startswith("=")]
     names = (
         [k for k in d.names if not k.startswith("=")] + list(gazetteer.cities()) + list(gazetteer.regions())
     )
+    # Regions too: WordNet lists "gujarat" and "punjab" as nouns, but in news they are the provinces.
     always = [k for k in [*d.country_names, *d.demonyms, *d.seats] if not k.startswith("=")]
+    always += [k for k in gazetteer.regions() if k not in words]
     acronyms += [k[1:] for k in [*d.country_names, *d.seats] if k.startswith("=")]
     return Truecaser(names, always, acronyms, common, words)
+
+
+def common_words(nlp: Language, nouns: bool = True) -> frozenset[str]:
+    """The language's common words: a pipeline's stop words and the words its lemmatizer knows, nouns (which in
+    English include many places: "china", "peking") when asked."""
+    stop = frozenset(nlp.Defaults.stop_words) | dicts.COMMON_WORDS
+    return stop | _lemma_index(nlp, ("noun", "verb", "adj", "adv") if nouns else ("verb", "adj", "adv"))
 
 
 def _lemma_index(nlp: Language, parts: tuple[str, ...]) -> frozenset[str]:
