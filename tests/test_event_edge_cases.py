@@ -478,3 +478,146 @@ def test_a_question_about_a_refusal_is_none(pipeline: Pipeline) -> None:
     """A refusal reported inside a question is asked about, not stated."""
     events = _events(pipeline, "Does Hamas say it will not free the hostages?")
     assert not [e for e in events if e.code.startswith("12")]
+
+
+@pytest.mark.parametrize(
+    ("text", "denier", "act"),
+    [
+        ("Israel denied that its forces had shelled the hospital.", ["ISR"], "shelled"),
+        ("The Israeli army said its troops did not fire on protesters.", ["ISRMIL"], "fire"),
+        ("The Israeli army said its soldiers have not fired on protesters.", ["ISRMIL"], "fired"),
+        ("The Israeli army said its troops are not firing on protesters.", ["ISRMIL"], "firing"),
+    ],
+)
+def test_a_denial_is_of_an_act_done_or_going_on(
+    pipeline: Pipeline, text: str, denier: list[str], act: str
+) -> None:
+    """A denial is of an act in the past, the perfect or the present: 016 by the speaker, the act negated."""
+    events = _events(pipeline, text)
+    assert _one(events, "016").source == denier
+    assert _modes(_by_trigger(events, act)) == {"negated"}
+
+
+@pytest.mark.parametrize(
+    ("text", "act", "modes"),
+    [
+        # What one says one will not do is no denial: a negated act to come (or a refusal, where CAMEO has one).
+        ("Israel said it would not send troops to Ukraine.", "send", {"negated", "future"}),
+        ("Israel said it will not send troops to Ukraine.", "send", {"negated", "future"}),
+        ("The Israeli army said it will not strike the hospital.", "strike", {"negated", "future"}),
+        ("Russia said it was not going to attack Ukraine.", "attack", {"negated", "future"}),
+        # Nor is what one might not have done, or would not do on a condition.
+        ("Russia said it could not have shelled the plant.", "shelled", {"negated", "hypothetical"}),
+        (
+            "Russia said it would not attack Ukraine if talks continued.",
+            "attack",
+            {"negated", "hypothetical", "future"},
+        ),
+    ],
+)
+def test_a_negated_act_to_come_or_possible_is_no_denial(
+    pipeline: Pipeline, text: str, act: str, modes: set[str]
+) -> None:
+    """Only an act told as done can be denied: "would not send", "will not strike", "could not have shelled"
+    make no 016, and the act keeps its modes."""
+    events = _events(pipeline, text)
+    assert not [e for e in events if e.code == "016"]
+    assert _modes(_by_trigger(events, act)) == modes
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("The Kremlin would not comment on the report.", ["RUSGOV"]),
+        ("The Kremlin will not comment on the report.", ["RUSGOV"]),
+        ("The Kremlin won't comment on the report.", ["RUSGOV"]),
+        ("The Russian defence ministry said it would not comment on the strike.", ["RUSGOV"]),
+        ("The Kremlin declined to comment.", ["RUSGOV"]),
+        ("The Kremlin refused to comment on the attack.", ["RUSGOV"]),
+        ("The Kremlin had no comment.", ["RUSGOV"]),
+        ("The Kremlin offered no comment on the report.", ["RUSGOV"]),
+        ("The US State Department did not respond to requests for comment.", ["USA"]),
+        ("The Israeli military did not immediately respond to a Reuters request for comment.", ["ISRMIL"]),
+        ("The Pentagon did not return calls seeking comment.", ["USAGOV"]),
+        # Neither confirming nor denying is one non-answer, not a negated denial.
+        ("Israel would not confirm or deny the strike.", ["ISR"]),
+    ],
+)
+def test_declining_comment(pipeline: Pipeline, text: str, source: list[str]) -> None:
+    """ "would not comment", "declined to comment", "had no comment", "did not respond to requests for comment":
+    one 011 by whoever declines, asserted, and no negated act beside it."""
+    events = _events(pipeline, text)
+    assert [(e.code, e.source, _modes(e)) for e in events] == [("011", source, set())]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Kremlin commented on the talks.",
+        # Not having commented tells what was not said, not that comment was asked for and declined.
+        "Russia did not comment on the talks until Tuesday.",
+        "The Kremlin has not commented on the report.",
+        # A condition or a question declines nothing.
+        "If asked, the Kremlin would not comment.",
+        "Would the Kremlin not comment on the report?",
+        # Not responding to an attack is no silence; a hedge in direct speech is no refusal.
+        "Israel did not respond to the Iranian attack.",
+        '"I would not say it is a crisis," Putin said.',
+        "The Kremlin had no choice.",
+    ],
+)
+def test_not_declining_comment(pipeline: Pipeline, text: str) -> None:
+    """Only an explicit refusal of comment is 011."""
+    assert not [e for e in _events(pipeline, text) if e.code == "011"]
+
+
+@pytest.mark.parametrize(
+    ("text", "act", "source"),
+    [
+        ("NATO deployed troops to prevent a Russian attack on Poland.", "attack", ["RUS"]),
+        ("NATO troops prevented a Russian attack on Poland.", "attack", ["RUS"]),
+        ("Qatar mediated to avert an Israeli offensive in Rafah.", "offensive", ["ISR"]),
+        ("NATO moved troops to head off a Russian invasion.", "invasion", ["RUS"]),
+        ("The government sought to forestall a strike by Israel.", "strike", ["ISR"]),
+        ("NATO sent troops to stave off a Russian attack on Poland.", "attack", ["RUS"]),
+        ("Ukraine sought to ward off a Russian offensive.", "offensive", ["RUS"]),
+        ("The United States deployed warships to deter an Iranian attack on Israel.", "attack", ["IRN"]),
+        ("Egypt brokered a truce to prevent an Israeli assault on Rafah.", "assault", ["ISR"]),
+        ("A Russian invasion of Ukraine was averted.", "invasion", ["RUS"]),
+        # A verbal act one is kept from: who is kept from it would have done it.
+        ("The United Nations worked to prevent Russia from attacking Ukraine.", "attacking", ["RUS"]),
+        ("Egypt prevented Hamas from carrying out an attack on Israel.", "carrying", ["PSEREB"]),
+        ("Egypt barred Hamas from attacking Israel.", "attacking", ["PSEREB"]),
+        ("Hamas was prevented from attacking Israel.", "attacking", ["PSEREB"]),
+        ("Police prevented protesters from marching to parliament.", "marching", []),
+    ],
+)
+def test_a_prevented_act_is_not_asserted(pipeline: Pipeline, text: str, act: str, source: list[str]) -> None:
+    """An act prevented, averted, forestalled or headed off did not happen: it is only possible, and the one
+    who prevents it is not its source."""
+    event = _by_trigger(_events(pipeline, text), act)
+    assert (event.source, _modes(event)) == (source, {"hypothetical"})
+
+
+@pytest.mark.parametrize(
+    ("text", "act", "source"),
+    [
+        # Stopping, repelling or ending an act tells that it happened.
+        ("Ukrainian troops stopped the Russian attack on Kyiv.", "attack", ["RUS"]),
+        ("Ukraine repelled the Russian attack.", "attack", ["RUS"]),
+        ("Israel ended its offensive in Gaza.", "offensive", ["ISR"]),
+        # A prevention that failed: the act happened.
+        ("Israel failed to prevent the Iranian attack on Israel.", "attack", ["IRN"]),
+        ("Ukraine could not prevent the Russian attack on Kyiv.", "attack", ["RUS"]),
+        ("Egypt was unable to prevent an Israeli assault on Rafah.", "assault", ["ISR"]),
+        ("The Israeli army failed to stop Hamas from attacking Israel.", "attacking", ["PSEREB"]),
+        # "headed" without "off" prevents nothing.
+        ("Israel headed the talks with Egypt.", "talks", ["ISR"]),
+    ],
+)
+def test_an_act_not_prevented_stays_asserted(
+    pipeline: Pipeline, text: str, act: str, source: list[str]
+) -> None:
+    """An act stopped, repelled, ended or not prevented happened: asserted, with its own source."""
+    event = _by_trigger(_events(pipeline, text), act)
+    assert (event.source, _modes(event)) == (source, set())

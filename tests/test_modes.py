@@ -1,15 +1,21 @@
-"""Modes on real parses: which clause a time phrase makes history of."""
+"""Modes on real parses: which clause a time phrase makes history of, what prevents an act, what withholds
+comment."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pytest
 
 from conftest import annotated
+from eventwire import modes
 from eventwire.dates import HISTORY
 from eventwire.model import EventMention
 from eventwire.pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 SUNDAY = dt.date(2023, 12, 10)
 
@@ -57,3 +63,63 @@ def test_history_is_what_the_time_phrase_modifies(
     if found.date_text is not None and found.date is not None:
         # the date stage, which dates the same clause, must tell the same story
         assert (found.date < SUNDAY - HISTORY) is historical, found.date_text
+
+
+def _word(pipeline: Pipeline, text: str, word: str) -> Token:
+    """The first token of a parsed text that is a word."""
+    return next(t for t in pipeline.nlp(text) if t.text == word)
+
+
+@pytest.mark.parametrize(
+    ("text", "act", "frame", "failed"),
+    [
+        ("Troops were deployed to prevent an attack on the embassy.", "attack", "prevent", False),
+        ("NATO moved troops to head off an invasion.", "invasion", "head", False),
+        ("An invasion was averted.", "invasion", "averted", False),
+        ("Israel failed to prevent the attack.", "attack", "prevent", True),
+        ("Ukraine could not avert the war.", "war", "avert", True),
+        # "headed" without its particle, "stopped", "repelled": no word of prevention.
+        ("Israel headed the talks.", "talks", None, False),
+        ("Troops stopped the attack.", "attack", None, False),
+        ("Ukraine repelled the attack.", "attack", None, False),
+    ],
+)
+def test_what_prevents_a_nominal_act(
+    pipeline: Pipeline, text: str, act: str, frame: str | None, failed: bool
+) -> None:
+    """A nominal act whose preventing word is found (read with its particle), and whether the prevention failed."""
+    found = modes.foreseen(_word(pipeline, text, act))
+    assert (found.text if found is not None else None) == frame
+    assert found is None or modes.failed_prevention(found) is failed
+
+
+@pytest.mark.parametrize(
+    ("text", "act", "kept"),
+    [
+        ("Police prevented protesters from marching.", "marching", True),
+        ("Egypt barred Hamas from attacking Israel.", "attacking", True),
+        ("Israel failed to stop Hamas from attacking.", "attacking", False),
+        # "from" after a verb that keeps no one from anything.
+        ("Russia withdrew from attacking Kyiv.", "attacking", False),
+    ],
+)
+def test_kept_from_an_act(pipeline: Pipeline, text: str, act: str, kept: bool) -> None:
+    """A verbal act someone is kept from, by a keeping that did not fail."""
+    assert modes.kept_from(_word(pipeline, text, act)) is kept
+
+
+@pytest.mark.parametrize(
+    ("text", "withheld"),
+    [
+        ("The Kremlin would not comment.", True),
+        ("The Kremlin won't comment.", True),
+        ("The Kremlin said it would not comment.", True),
+        ("The Kremlin did not comment.", False),
+        ("The Kremlin would comment.", False),
+        ("If asked, the Kremlin would not comment.", False),
+        ("Would the Kremlin not comment?", False),
+    ],
+)
+def test_withheld(pipeline: Pipeline, text: str, withheld: bool) -> None:
+    """A negated "will" or "would" withholds what the verb says, outside questions and conditions."""
+    assert modes.withheld(_word(pipeline, text, "comment")) is withheld

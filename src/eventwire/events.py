@@ -183,6 +183,14 @@ FIGHTING_SECTORS = frozenset({"MIL", "REB", "INS", "UAF"})
 HARM = frozenset({"kill", "wound", "injure", "murder", "maim", "destroy", "damage"})
 # Verbs whose refusal is declining to comment (CAMEO 011).
 SILENCE = modes.SPEECH | {"comment", "elaborate", "speak", "respond", "answer", "discuss"}
+# Verbs of commenting whose negated "will" or "would" declines comment ("would not comment", "won't elaborate");
+# not "say", which in direct speech hedges ("I would not say it is a crisis"), nor "respond", which may be force.
+COMMENTING = frozenset({"comment", "elaborate", "speculate", "confirm", "disclose"})
+# Verbs of answering that, negated, leave a request for comment unanswered ("did not respond to requests for
+# comment", "did not return calls seeking comment").
+ANSWERING = frozenset({"respond", "reply", "answer", "return"})
+# Verbs whose "no comment" declines comment ("had no comment", "offered no comment").
+GIVING = frozenset({"have", "offer", "give"})
 # Dependencies that start a clause of its own, with its own events.
 CLAUSES = frozenset(
     {"ccomp", "advcl", "xcomp", "conj", "relcl", "parataxis", "csubj", "acl", "nsubj", "nsubjpass"}
@@ -209,6 +217,8 @@ class _Event:
     alternatives: list[str] = field(default_factory=list)
     # The code of the act an intent announces ("agreed to free" → 0841), which a refusal to do it keeps.
     act: str | None = None
+    # Declining comment told by a negation ("would not comment"): the "not" and the "would" are the refusal.
+    declined: bool = False
 
 
 class EventStage:
@@ -375,7 +385,10 @@ def _sentence_events(
             events.extend(_some(_announced(token, lexicon, by_token, consumed)))
     for token in verbs:
         if token.i not in consumed:
-            events.extend(_some(_verbal(token, lexicon, by_token, consumed)))
+            found = _declined_comment(token, by_token, consumed) or _verbal(
+                token, lexicon, by_token, consumed
+            )
+            events.extend(_some(found))
     for token in nouns:
         if token.i not in consumed:
             events.extend(_some(_nominal(token, lexicon, by_token, consumed)))
@@ -441,6 +454,36 @@ def _announced(
             modes.negates(act) or any(c.dep_ == "det" and c.lower_ == "no" for c in token.children)
         )
         return event
+    return None
+
+
+def _declined_comment(verb: Token, by_token: arguments.ByToken, consumed: set[int]) -> _Event | None:
+    """Declining comment (011) told without a verb of refusing: "would not comment", "had no comment", "did not
+    respond to requests for comment". A bare "did not comment on the talks" is not: it tells what was not said,
+    not that comment was asked for and declined."""
+    nouns = [t.i for t in verb.subtree if t.lemma_.lower() == "comment" and t.pos_ == "NOUN"]
+    rule = _declining(verb, [verb.doc[i] for i in nouns])
+    if rule is None:
+        return None
+    # "would not confirm or deny": one non-answer.
+    pair = [c.i for c in verb.children if c.dep_ == "conj" and c.lemma_ in COMMENTING | modes.DENIALS]
+    consumed.update([verb.i, *pair, *_clause_nouns(verb)])
+    sources = arguments.subject_actors(verb, by_token)
+    return _Event(sorted({verb.i, *pair, *nouns}), "011", sources, [], rule, verb.i, declined=True)
+
+
+def _declining(verb: Token, nouns: list[Token]) -> str | None:
+    """How a verb declines comment, given the nouns "comment" under it, if it does: the rule that says so."""
+    lemma = verb.lemma_.lower()
+    if lemma in COMMENTING and modes.withheld(verb):
+        return "declines comment: will not comment"
+    if lemma in ANSWERING and nouns and modes.negates(verb):
+        return "declines comment: a request for comment unanswered"
+    no_comment = any(
+        n.dep_ == "dobj" and n.head.i == verb.i and any(c.lower_ == "no" for c in n.children) for n in nouns
+    )
+    if lemma in GIVING and no_comment:
+        return "declines comment: no comment"
     return None
 
 
@@ -530,7 +573,9 @@ def _verbal(token: Token, lexicon: Lexicon, by_token: arguments.ByToken, consume
     if _consequence(token, lexicon, by_token) or _purpose(token, matches, lexicon):
         return None
     match = matches[0]
-    sources = arguments.subject_actors(token, by_token)
+    sources = _kept_from_actors(token, by_token)
+    if sources is None:
+        sources = arguments.subject_actors(token, by_token)
     targets = arguments.targets(token, match, by_token, sources)
     if not targets and ontology.root(match.entry.code) >= "14":
         targets = _purpose_objects(token, by_token)
@@ -560,6 +605,15 @@ def _verbal(token: Token, lexicon: Lexicon, by_token: arguments.ByToken, consume
         _charge(event, token, by_token)
     _armed_reading(event, [m.entry.code for m in matches])
     return event
+
+
+def _kept_from_actors(verb: Token, by_token: arguments.ByToken) -> list[ActorMention] | None:
+    """Who is kept from an act is who would have done it: "Egypt prevented Hamas from attacking Israel" is a
+    Hamas attack, not an Egyptian one; None when the keeping verb has no object ("Hamas was prevented from
+    attacking" has its subject)."""
+    keeping = modes.keeper(verb)
+    objects = [c for c in keeping.children if c.dep_ in ("dobj", "obj")] if keeping is not None else []
+    return arguments.actors_of_all(objects, by_token) if objects else None
 
 
 def _armed_reading(event: _Event, readings: list[str]) -> None:
@@ -612,10 +666,17 @@ def _criticised(noun: Token, lexicon: Lexicon) -> bool:
 
 
 def _foreseen_act(head: Token) -> bool:
-    """Whether an event is a nominal act that a warning, fear or threat is of ("warned of a nuclear attack by
-    NATO"): it is only possible. A plan or threat warned of is told as real; only what it announces lies ahead
-    ("Egypt warned of Israel's plan to attack Rafah")."""
-    return head.pos_ == "NOUN" and _family(head) is None and modes.foreseen(head) is not None
+    """Whether an event is an act that is only possible because a warning, fear or threat is of it ("warned of a
+    nuclear attack by NATO") or because it is prevented ("to prevent an attack", "prevented protesters from
+    marching"). A plan or threat warned of is told as real; only what it announces lies ahead ("Egypt warned of
+    Israel's plan to attack Rafah"); an act one failed to prevent happened."""
+    doing = _chain(head)[0]  # "prevented Hamas from carrying out an attack": the verb of doing the act
+    if modes.kept_from(doing):
+        return True
+    if head.pos_ != "NOUN" or _family(head) is not None:
+        return False
+    frame = modes.foreseen(head)
+    return frame is not None and not modes.failed_prevention(frame)
 
 
 def _foreseen_by_another(noun: Token) -> bool:
@@ -752,19 +813,22 @@ def _chain(head: Token) -> list[Token]:
 
 def _denial(event: _Event, events: list[_Event], sent: SpacySpan) -> None:
     """A statement that the speaker's own side did not commit a hostile act is a denial (016): "the Israeli
-    military said it had not carried out the strike"."""
+    military said it had not carried out the strike". Saying one will not do an act denies nothing ("said it
+    would not send troops"): it may be a refusal or a negated threat."""
     if event.code != "010" or not event.sources:
         return
     home = {_country(m) for m in event.sources}
     for other in events:
         if other is event or ontology.root(other.code) < "11":
             continue
-        verb = modes.speech_verb(sent.doc[other.head])
-        negated = any(modes.negates(t) for t in _chain(sent.doc[other.head])[:2])
+        head = sent.doc[other.head]
+        verb = modes.speech_verb(head)
+        negated = any(modes.negates(t) for t in _chain(head)[:2])
         if (
             verb is not None
             and verb.i == event.head
             and negated
+            and _told_as_done(head)
             and {_country(m) for m in other.sources} <= home
         ):
             event.code, event.targets = "016", []
@@ -772,10 +836,19 @@ def _denial(event: _Event, events: list[_Event], sent: SpacySpan) -> None:
             return
 
 
+def _told_as_done(head: Token) -> bool:
+    """Whether an act is told as done or going on (past, perfect or present: "had not carried out", "did not
+    fire", "are not firing"), not as one to come or one that might be ("would not send", "will not strike",
+    "could not have shelled", "if …")."""
+    chain = _chain(head)
+    return not (modes.future(chain[0]) or modes.hypothetical(head, chain))
+
+
 def _reports_another(event: _Event, events: list[_Event], sent: SpacySpan) -> bool:
     """Whether an event is a bare statement whose content is another event of the sentence ("X said Y attacked
-    Z" codes the attack, attributed to X, not X's statement); a denial (016) is an act of its own."""
-    if ontology.root(event.code) != "01" or event.code == "016":
+    Z" codes the attack, attributed to X, not X's statement); a denial (016) or a declined comment (011) is an act
+    of its own ("would not confirm that …")."""
+    if ontology.root(event.code) != "01" or event.code in ("011", "016"):
         return False
     for other in events:
         verb = modes.speech_verb(sent.doc[other.head]) if other is not event else None
@@ -913,6 +986,8 @@ def _set_modes(event: _Event, sent: SpacySpan, by_token: arguments.ByToken, date
     event.negated = event.negated or any(modes.negates(t) for t in chain[:2])
     event.hypothetical = modes.hypothetical(head, chain) or _foreseen_act(head)
     event.future = modes.future(head)
+    if event.declined:
+        event.negated = event.hypothetical = event.future = False  # "would not comment" is the refusal itself
     if event.future and not event.hypothetical:
         _announce_future(event, head)
     event.historical = modes.historical(head, sent, date)

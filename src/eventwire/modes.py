@@ -61,6 +61,16 @@ POSSIBLE = frozenset(
 # Verbs whose content is denied, not asserted.
 DENIALS = frozenset({"deny", "dismiss", "refute", "reject"})
 
+# Words of prevention, keyed like FORESEEING below (a phrasal verb with its particle): an act prevented did not
+# happen ("troops were deployed to prevent an attack", "talks to avert a war", "to head off an invasion"), unless
+# the prevention failed ("failed to prevent the attack"). Stopping, repelling or ending an act tells it happened.
+PREVENTING: dict[str, frozenset[str]] = {
+    **dict.fromkeys(
+        ("prevent", "avert", "forestall", "preempt", "avoid", "deter", "head off", "stave off", "ward off"),
+        frozenset({"dobj"}),
+    ),
+    "prevention": frozenset({"of"}),
+}
 # Words of warning, fear and threat, and how what they warn of, fear or threaten hangs on them: a preposition, or
 # "dobj" for a verb's object. A nominal act there is foreseen, not reported: "warned of a nuclear attack by NATO"
 # tells of no attack that happened.
@@ -83,7 +93,26 @@ FORESEEING: dict[str, frozenset[str]] = {
     "possibility": frozenset({"of"}),
     "likelihood": frozenset({"of"}),
     "brink": frozenset({"of"}),
+    **PREVENTING,
 }
+# Verbs that keep someone from doing an act: "prevented protesters from marching", "barred Hamas from attacking".
+KEEPING_FROM = frozenset(
+    {
+        "prevent",
+        "stop",
+        "bar",
+        "block",
+        "deter",
+        "keep",
+        "ban",
+        "prohibit",
+        "forbid",
+        "dissuade",
+        "discourage",
+    }
+)
+# Words under which an attempt to prevent did not succeed: "was unable to prevent", "powerless to stop".
+UNABLE = frozenset({"fail", "unable", "powerless"})
 
 YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
 
@@ -137,24 +166,75 @@ def hypothetical(head: Token, chain: list[Token]) -> bool:
 
 
 def foreseen(noun: Token) -> Token | None:
-    """The word of warning, fear or threat whose content a nominal act is, if any: "warned of an attack",
-    "feared a crackdown", "the spectre of an invasion", "warned of a wave of attacks"; not "warned after the
-    attack", which tells of an attack that happened."""
+    """The word of warning, fear, threat or prevention whose content a nominal act is, if any: "warned of an
+    attack", "feared a crackdown", "the spectre of an invasion", "warned of a wave of attacks", "to prevent an
+    attack", "an invasion was averted"; not "warned after the attack", which tells of an attack that happened."""
     token = noun
     while True:
         while token.dep_ == "conj" and token.head.i != token.i:
             token = token.head  # "warned of raids and attacks"
         head = token.head
-        if token.dep_ == "dobj":
-            return head if "dobj" in FORESEEING.get(head.lemma_.lower(), ()) else None
+        if token.dep_ in ("dobj", "nsubjpass"):
+            # The passive subject is the object the active would have: "an invasion was feared / averted".
+            return head if "dobj" in _frame(head) else None
         if token.dep_ != "pobj" or head.dep_ != "prep":
             return None
         frame = head.head
-        if head.lower_ in FORESEEING.get(frame.lemma_.lower(), ()):
+        if head.lower_ in _frame(frame):
             return frame
         if head.lower_ != "of" or frame.pos_ != "NOUN":
             return None
         token = frame  # "a wave of attacks", "the risk of a wider war": the act is where the noun of it is
+
+
+def _frame(word: Token) -> frozenset[str]:
+    """How what a word of warning, fear, threat or prevention is about hangs on it."""
+    key = _frame_key(word)
+    return FORESEEING[key] if key is not None else frozenset()
+
+
+def _frame_key(word: Token) -> str | None:
+    """A word's key in FORESEEING; a phrasal verb is read with its particle first ("head off" prevents, "headed
+    the talks" does not)."""
+    lemma = word.lemma_.lower()
+    keys = [f"{lemma} {c.lower_}" for c in word.children if c.dep_ == "prt"] + [lemma]
+    return next((k for k in keys if k in FORESEEING), None)
+
+
+def failed_prevention(frame: Token) -> bool:
+    """Whether a word a nominal act is the content of is a prevention that failed or was not made: "failed to
+    prevent the attack", "could not avert the war", after which the act happened."""
+    return _frame_key(frame) in PREVENTING and _failed(frame)
+
+
+def keeper(verb: Token) -> Token | None:
+    """The verb that keeps someone from a verbal act ("prevented protesters from marching", "barred Hamas from
+    carrying out attacks"), if there is one."""
+    prep = verb.head
+    # A bare gerund is sometimes parsed as the preposition's object ("from marching").
+    if (
+        verb.pos_ != "VERB"
+        or verb.dep_ not in ("pcomp", "pobj")
+        or prep.dep_ != "prep"
+        or prep.lower_ != "from"
+    ):
+        return None
+    return prep.head if prep.head.lemma_.lower() in KEEPING_FROM else None
+
+
+def kept_from(verb: Token) -> bool:
+    """Whether a verbal act is what someone is kept from doing, and the keeping did not fail: the act did not
+    happen ("stopped Hamas from attacking", not "failed to stop Hamas from attacking")."""
+    keeping = keeper(verb)
+    return keeping is not None and not _failed(keeping)
+
+
+def _failed(verb: Token) -> bool:
+    """Whether an attempt is told as failed or not made: "did not prevent", "failed to stop", "was unable to
+    avert"."""
+    if any(c.dep_ == "neg" for c in verb.children):
+        return True
+    return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in UNABLE
 
 
 def _asked(head: Token) -> bool:
@@ -218,6 +298,20 @@ def declared_not(verb: Token) -> bool:
         and going.tag_ == "VBG"
         and any(c.dep_ == "neg" for c in going.children)
     )
+
+
+def withheld(verb: Token) -> bool:
+    """Whether a verb is withheld by a negated "will" or "would", as news tells a refusal to speak ("would not
+    comment", "won't elaborate", "said it would not comment"); not in a question or under a condition ("if
+    asked, he would not comment")."""
+    if (
+        _question(verb)
+        or conditional(verb)
+        or any(c.dep_ == "advcl" and conditional(c) for c in verb.children)
+    ):
+        return False
+    modal = any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX | {"would"} for c in verb.children)
+    return modal and any(c.dep_ == "neg" for c in verb.children)
 
 
 def historical(head: Token, sent: SpacySpan, date: dt.date | None) -> bool:
