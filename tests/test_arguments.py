@@ -434,3 +434,58 @@ def test_author_of_what_is_criticised(pipeline: Pipeline, text: str, prefix: str
 def test_no_author_no_target(pipeline: Pipeline, text: str, prefix: str) -> None:
     """Remarks or a proposal with no author named give the criticism no target."""
     assert _event(pipeline, text, prefix).target == []
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix", "source", "noun"),
+    [
+        ("A rally planned by Kenyan opposition groups drew thousands.", "141", ["KENOPP"], "rally"),
+        ("A protest organised by Kenyan students turned violent.", "141", ["KENEDU"], "protest"),
+        ("A rally led by a Kenyan senator drew thousands.", "141", ["KENLEG"], "rally"),
+        ("Talks held by the Russian and Turkish leaders ended.", "040", ["RUSGOV", "TURGOV"], "Talks"),
+        (
+            "An investigation initiated by the Kenyan police found nothing.",
+            "090",
+            ["KENCOP"],
+            "investigation",
+        ),
+    ],
+)
+def test_organiser_of_a_nominal_act(
+    pipeline: Pipeline, text: str, prefix: str, source: list[str], noun: str
+) -> None:
+    """ "a rally planned by X", "talks held by X": the by-agent did the act, told once, by the noun."""
+    event = _event(pipeline, text, prefix)
+    assert (event.source, event.trigger.text) == (source, noun)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Led, but no act: a delegation or a convoy is no event.
+        "A delegation led by a Kenyan senator arrived in Nairobi.",
+        "A convoy led by Kenyan police reached the border.",
+    ],
+)
+def test_leading_what_is_no_act(pipeline: Pipeline, text: str) -> None:
+    """ "led by" names an actor only of a noun that is an event."""
+    events = annotated(pipeline, text).events
+    assert not any(e.trigger.text in ("delegation", "convoy", "led") for e in events)
+
+
+def test_calling_off_is_not_organising(pipeline: Pipeline) -> None:
+    """ "a protest called off by X" is X's calling off (082), not X's protest."""
+    events = annotated(pipeline, "A protest called off by Kenyan opposition groups was rescheduled.").events
+    assert [(e.code, e.source) for e in events] == [("082", ["KENOPP"])]
+
+
+def test_parties_of_a_joint_act_without_agent(pipeline: Pipeline) -> None:
+    """ "an agreement reached between A and B": without a by-agent, the parties did it."""
+    event = _event(pipeline, "An agreement reached on Tuesday between Israel and Jordan was welcomed.", "057")
+    assert event.source == ["ISR", "JOR"]
+
+
+def test_stance_preposition_standing_in_names_the_target(pipeline: Pipeline) -> None:
+    """ "satisfied about Russia's stance" is aimed at Russia as "satisfied with" would be."""
+    event = _event(pipeline, "Iran was satisfied about Russia's stance.", "051")
+    assert (event.source, event.target) == (["IRN"], ["RUS"])

@@ -337,3 +337,162 @@ def test_preposition_object_not_in_a_further_topic(
 ) -> None:
     """A word of a row found only in a further topic of the object ("the need for a deal") does not fit the row."""
     assert code not in _codes(lexicon, nlp(sentence), word)
+
+
+# --- objects beyond the verb's own dependents ----------------------------------------------------------------------
+
+
+def _fit(lexicon: Lexicon, doc: Doc, word: str, code: str) -> Match | None:
+    """The match giving this code on the first token with this text, if one fits."""
+    token = next(t for t in doc if t.text == word)
+    return next((m for m in lexicon.matches(token) if m.entry.code == code), None)
+
+
+def _index(doc: Doc, word: str) -> int:
+    """The index of the first token with this text."""
+    return next(t.i for t in doc if t.text == word)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word", "code", "noun"),
+    [
+        # The noun a past participle hangs on is what it acts on.
+        (
+            "An agreement reached on Tuesday between the Palestinians and Israel was welcomed.",
+            "reached",
+            "057",
+            "agreement",
+        ),
+        ("Washington reimposed sanctions lifted under Obama.", "lifted", "085", "sanctions"),
+        ("A ceremony led by the Israeli president marked the anniversary.", "led", "017", "ceremony"),
+        # The noun a relative pronoun object stands for, also through a clause that reports it.
+        (
+            "Ukrainian troops entered the town, which Russian forces said they had captured.",
+            "captured",
+            "192",
+            "town",
+        ),
+        (
+            "Ukraine recaptured the village, which Russian forces had seized in March.",
+            "seized",
+            "192",
+            "village",
+        ),
+        # The pronoun parsed as the object of the reporting verb.
+        (
+            "The army entered the town which the rebels said Monday they had captured.",
+            "captured",
+            "192",
+            "town",
+        ),
+    ],
+)
+def test_object_outside_the_verbs_phrase(
+    nlp: Language, lexicon: Lexicon, sentence: str, word: str, code: str, noun: str
+) -> None:
+    """A participle's noun or a relative pronoun's noun is the row's object, but not one of the trigger's words."""
+    doc = nlp(sentence)
+    match = _fit(lexicon, doc, word, code)
+    assert match is not None
+    assert match.object == _index(doc, noun)
+    assert match.tokens == (_index(doc, word),)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word", "code"),
+    [
+        # The noun's own act, with its doer after "by": the noun is the event, not the verb's object.
+        ("A suicide bombing claimed by the Islamic State killed four Americans.", "claimed", "015"),
+        ("A rally held by the opposition drew thousands.", "held", "141"),
+        ("A protest organised by students turned violent.", "organised", "141"),
+    ],
+)
+def test_participle_restating_its_nouns_act(
+    nlp: Language, lexicon: Lexicon, sentence: str, word: str, code: str
+) -> None:
+    """ "claimed", "held", "organised" on the noun of an act do not take it as their object."""
+    assert _fit(lexicon, nlp(sentence), word, code) is None
+
+
+def test_relative_subject_is_no_object(nlp: Language, lexicon: Lexicon) -> None:
+    """In "the talks, which collapsed, reached no agreement" the talks are no one's object and the agreement
+    is the object of "reached" as it always was."""
+    doc = nlp("The talks, which collapsed, reached no agreement.")
+    talks = _index(doc, "talks")
+    assert all(m.object != talks for t in doc for m in lexicon.matches(t))
+    match = _fit(lexicon, doc, "reached", "057")
+    assert match is not None
+    assert match.tokens == (_index(doc, "reached"), _index(doc, "agreement"))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word", "code", "noun"),
+    [
+        ("The rebels captured the eastern third of the province.", "captured", "192", "province"),
+        ("Russian forces captured half of the city.", "captured", "192", "city"),
+        ("Israel released most of the prisoners.", "released", "0841", "prisoners"),
+    ],
+)
+def test_object_after_a_partitive(
+    nlp: Language, lexicon: Lexicon, sentence: str, word: str, code: str, noun: str
+) -> None:
+    """ "the eastern third of the province": the thing after "of" is the object, and part of the trigger."""
+    doc = nlp(sentence)
+    match = _fit(lexicon, doc, word, code)
+    assert match is not None
+    assert match.object == _index(doc, noun)
+    assert _index(doc, noun) in match.tokens
+
+
+def test_a_while_after_a_partitive_is_no_object(tmp_path: Path, nlp: Language) -> None:
+    """ "the rest of the budget" is the budget acted on, "the rest of the week" a while, not a week acted on."""
+    user = Lexicon.load([_write(tmp_path, HEADER, "spend,VERB,budget,,,,070,", "spend,VERB,week,,,,040,")])
+    assert _fit(user, nlp("The ministry spent the rest of the budget on aid."), "spent", "070") is not None
+    assert _fit(user, nlp("The delegation spent the rest of the week in Geneva."), "spent", "040") is None
+
+
+# --- prepositions of an adjective's stance -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word", "code", "prep"),
+    [
+        ("Iran was satisfied about the agreement.", "satisfied", "051", "about"),
+        ("Seoul was worried over the missile launches.", "worried", "012", "over"),
+    ],
+)
+def test_stance_prepositions_stand_in_for_each_other(
+    nlp: Language, lexicon: Lexicon, sentence: str, word: str, code: str, prep: str
+) -> None:
+    """A "satisfied with" row fits "satisfied about"; the preposition used is one of the trigger's words."""
+    doc = nlp(sentence)
+    match = _fit(lexicon, doc, word, code)
+    assert match is not None
+    assert _index(doc, prep) in match.tokens
+
+
+def test_a_row_for_the_preposition_used_wins(tmp_path: Path, nlp: Language) -> None:
+    """With rows for "angry at" and "angry about", each preposition fits its own row; "over" fits both."""
+    user = Lexicon.load([_write(tmp_path, HEADER, "angry,ADJ,,at,,,111,", "angry,ADJ,,about,,,012,")])
+    assert _codes(user, nlp("Iran was angry at the decision."), "angry") == ["111"]
+    assert _codes(user, nlp("Iran was angry about the decision."), "angry") == ["012"]
+    assert sorted(_codes(user, nlp("Iran was angry over the decision."), "angry")) == ["012", "111"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word", "prep"),
+    [
+        # "to" and "of" are no prepositions of stance: their rows stay strict.
+        ("The Kenyan president was grateful for the aid.", "grateful", "to"),
+        ("The minister was critical about the plan.", "critical", "of"),
+        # Verb rows stay strict.
+        ("The ministers talked about the budget.", "talked", "with"),
+    ],
+)
+def test_other_prepositions_stay_strict(
+    nlp: Language, lexicon: Lexicon, sentence: str, word: str, prep: str
+) -> None:
+    """Only adjective rows with a preposition of stance take another one."""
+    doc = nlp(sentence)
+    token = next(t for t in doc if t.text == word)
+    assert prep not in {m.entry.prep for m in lexicon.matches(token)}

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from . import dictionaries as dicts
 from . import gazetteer, ontology
-from .lexicon import Match
+from .lexicon import RESTATING, Match
 from .model import ActorMention, Span
 
 if TYPE_CHECKING:
@@ -55,10 +55,10 @@ OBJECT_CONTROL = frozenset(
     }
 )
 
-# Participles whose by-agent is who did a nominal act ("a bombing claimed by", "an attack carried out by").
-CLAIMING = frozenset(
-    {"claim", "carry", "stage", "launch", "conduct", "commit", "perpetrate", "mount", "order"}
-)
+# Participles whose by-agent is who did a nominal act ("a bombing claimed by", "an attack carried out by", "a
+# rally planned by", "a march led by"): the lexicon's restating verbs and "lead"; not "called", whose by-agent may
+# have called the act off ("a strike called off by").
+CLAIMING = RESTATING | {"lead"}
 
 # Roots of acts whose object is often the actor's own forces, moved or readied (yield, posture).
 MOVING_ROOTS = frozenset({"08", "15"})
@@ -129,7 +129,7 @@ def subject_actors(token: Token, by_token: ByToken) -> list[ActorMention]:
         return said_of
     while verb is not None:
         if verb.i == token.i and passive(verb):
-            return _agents(verb, by_token)
+            return _agents(verb, by_token) or _joint_parties(verb, by_token)
         subjects = [_antecedent(c) for c in verb.children if c.dep_ in ("nsubj", "csubj", "nsubjpass")]
         if subjects:
             return actors_of_all(subjects, by_token)  # "Israel, which ended …": the relative's noun
@@ -148,6 +148,15 @@ def passive(verb: Token) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
         verb.dep_ == "acl" and verb.tag_ == "VBN"
     )
+
+
+def _joint_parties(verb: Token, by_token: ByToken) -> list[ActorMention]:
+    """For a passive verb without a by-agent, the parties "between" names on it or on the noun it hangs on: they
+    did the joint act ("an agreement reached on Tuesday between the Palestinians and Israel")."""
+    found = between(verb, by_token)
+    if not found and verb.dep_ == "acl":
+        found = between(verb.head, by_token)
+    return found
 
 
 def _controllers(verb: Token, by_token: ByToken) -> list[ActorMention] | None:
@@ -230,7 +239,9 @@ def targets(
     visit = match.entry.code.startswith("042")
     preps = TARGET_PREPS | VISIT_PREPS if visit else TARGET_PREPS
     if match.entry.pos == "ADJ" and match.entry.prep:
-        preps = preps | {match.entry.prep}  # "critical of Netanyahu", "proud of Siniora"
+        # "critical of Netanyahu", "proud of Siniora"; "satisfied about" for a "satisfied with" row.
+        used = {token.doc[i] for i in match.tokens}
+        preps = preps | {match.entry.prep} | {w.lower_ for w in used if w.pos_ == "ADP"}
     for head in heads:
         found.extend(prep_actors(head, by_token, preps))
     if not found and (visit or ontology.root(match.entry.code) >= "14"):

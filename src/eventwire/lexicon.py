@@ -3,7 +3,10 @@
 Each row names a trigger (the lemma of a verb or noun) and, optionally, what must stand around it in the
 dependency parse: a direct object (`impose` + `sanction`), a preposition and words in its object (`accuse` `of`
 `war crime`), a particle (`crack down`). Triggers and objects may be compounds (`car bomb`, `air strike`): the last
-word is the head and the words before it must stand, in that order, among its left-hand modifiers.
+word is the head and the words before it must stand, in that order, among its left-hand modifiers. The object
+may also be the noun a past participle or relative clause of the trigger hangs on ("an agreement reached on
+Tuesday", "the town, which the rebels captured"), or the thing after a partitive ("half of the city"). An
+adjective's preposition of stance may stand for another ("satisfied about" fits a `satisfied` `with` row).
 
 The shipped table is `data/events/lexicon.csv`; users add rows, or replace shipped rows of the same pattern, with
 CSV files of the same columns. `Lexicon.matches` returns every row that fits a token, most specific first: the
@@ -43,6 +46,41 @@ _MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod", "nn"})
 _PREP_OBJECT_DEPS = frozenset({"pobj", "pcomp"})
 _REGION_DEPS = _MODIFIER_DEPS | _PREP_OBJECT_DEPS | {"conj", "det", "poss", "quantmod", "nummod", "case"}
 _LINKING_PREPS = frozenset({"of", "to", "against", "from"})
+# Tags of the relative pronouns that stand for the noun their clause hangs on ("the town, which the rebels took").
+_RELATIVE_TAGS = frozenset({"WDT", "WP"})
+# Words of a part of a thing: the thing itself, after "of", is what is acted on ("seized the eastern third of
+# the state", "captured half of the city").
+_PARTITIVES = frozenset(
+    {"third", "half", "part", "rest", "most", "much", "swath", "swathe", "area", "quarter"}
+)
+# Verbs whose past participle on a noun only says who did the noun's own act ("a bombing claimed by IS", "an
+# attack carried out by Hamas", "a rally held by the opposition"): the noun is an event of its own, whose doer the
+# by-agent is (see arguments.CLAIMING), not the verb's object. "Lead" is not one: "a ceremony led by the president"
+# is the leading of a ceremony.
+RESTATING = frozenset(
+    {
+        "claim",
+        "carry",
+        "stage",
+        "launch",
+        "conduct",
+        "commit",
+        "perpetrate",
+        "mount",
+        "order",
+        "perform",
+        "hold",
+        "organise",
+        "organize",
+        "plan",
+        "sponsor",
+        "initiate",
+    }
+)
+# Prepositions of an adjective's stance that news English uses interchangeably ("satisfied with/about/over the
+# deal", "angry at/over/about"): a row naming one of them also fits the others, save one a row of the same words
+# names itself.
+_STANCE_PREPS = frozenset({"with", "about", "over", "at", "by"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +128,14 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class _Pattern:
-    """An entry's pattern split into words, ready for matching."""
+    """An entry's pattern split into words, ready for matching, with the prepositions that may stand for its
+    own (an adjective's stance: the others of the stance prepositions no row of the same words names)."""
 
     entry: Entry
     modifiers: tuple[str, ...]
     object: tuple[str, ...]
     prep_object: tuple[str, ...]
+    stand_ins: tuple[str, ...] = ()
 
 
 class Lexicon:
@@ -105,6 +145,7 @@ class Lexicon:
         """A lexicon of these entries (their order breaks ties between equally specific matches)."""
         self._entries = tuple(entries)
         index: dict[tuple[str, str], list[_Pattern]] = {}
+        named = {(_rivals(e), e.prep) for e in self._entries}
         for entry in self._entries:
             words = entry.trigger.split()
             pattern = _Pattern(
@@ -112,6 +153,7 @@ class Lexicon:
                 tuple(words[:-1]),
                 tuple(entry.object.split()) if entry.object else (),
                 tuple(entry.prep_object.split()) if entry.prep_object else (),
+                _stand_ins(entry, named),
             )
             index.setdefault((words[-1], entry.pos), []).append(pattern)
         for patterns in index.values():
@@ -167,6 +209,24 @@ class Lexicon:
         return found
 
 
+# A row's pattern but for its preposition: rows alike in it compete for a stance preposition.
+_Rivals = tuple[str, str, str | None, str | None, str | None]
+
+
+def _rivals(entry: Entry) -> _Rivals:
+    """A row's pattern without its preposition."""
+    return (entry.trigger, entry.pos, entry.object, entry.prep_object, entry.particle)
+
+
+def _stand_ins(entry: Entry, named: set[tuple[_Rivals, str | None]]) -> tuple[str, ...]:
+    """The prepositions that may stand for an adjective row's preposition of stance: the other stance
+    prepositions, except those a row of the same words names itself (that row, with its own code, fits them)."""
+    if entry.pos != "ADJ" or entry.prep not in _STANCE_PREPS:
+        return ()
+    key = _rivals(entry)
+    return tuple(sorted(p for p in _STANCE_PREPS - {entry.prep} if (key, p) not in named))
+
+
 def _match(pattern: _Pattern, token: Token) -> Match | None:
     """The match of one pattern on a token, or None if any of its constraints fails."""
     entry = pattern.entry
@@ -195,10 +255,14 @@ def _match(pattern: _Pattern, token: Token) -> Match | None:
             heads.append(particle)
         if obj is None:
             heads += [c for c in token.children if c.dep_ in _OBJECT_DEPS]
-        words = _prep(heads, entry.prep, pattern.prep_object)
+        words = _any_prep(heads, (entry.prep, *pattern.stand_ins), pattern.prep_object)
         if words is None:
             return None
         tokens += words
+    if obj is not None and not token.is_ancestor(obj):
+        # An object outside the verb's phrase (the noun its participle or relative clause hangs on) is a phrase of
+        # its own: the trigger is the verb's own words.
+        tokens = [i for i in tokens if i == token.i or token.is_ancestor(token.doc[i])]
     return Match(entry, tuple(sorted(set(tokens))), obj.i if obj is not None else None)
 
 
@@ -226,9 +290,7 @@ def _modifiers(token: Token, words: Sequence[str]) -> list[int] | None:
 
 def _object(token: Token, words: Sequence[str]) -> tuple[Token, list[int]] | None:
     """The token's object that is this word or compound, with the tokens of the compound's first words."""
-    for child in token.children:
-        if child.dep_ not in _OBJECT_DEPS:
-            continue
+    for child in _objects(token):
         for candidate in (child, *child.conjuncts):
             if not _is(candidate, words[-1]):
                 continue
@@ -240,11 +302,70 @@ def _object(token: Token, words: Sequence[str]) -> tuple[Token, list[int]] | Non
     return None
 
 
+def _objects(token: Token) -> list[Token]:
+    """What a trigger acts on: its object dependents, the noun a relative pronoun among them stands for, the thing
+    after "of" of a partitive among them, and the noun its past participle hangs on ("an agreement reached")."""
+    found = [_antecedent(c) for c in token.children if c.dep_ in _OBJECT_DEPS]
+    if not found:
+        found = _reported_relative(token)
+    found += [o for c in found if c.lemma_.lower() in _PARTITIVES for o in _of_objects(c)]
+    if _participle_of_noun(token) and token.lemma_.lower() not in RESTATING:
+        found.append(token.head)
+    return found
+
+
+def _antecedent(token: Token) -> Token:
+    """The noun a relative pronoun stands for, through the clauses it is reported in ("Crimea, which Russia
+    seized", "the town, which the rebels said they had captured"), else the token itself."""
+    if token.tag_ not in _RELATIVE_TAGS:
+        return token
+    clause = token.head
+    while clause.dep_ in ("ccomp", "xcomp") and clause.head.i != clause.i:
+        clause = clause.head
+    return clause.head if clause.dep_ == "relcl" else token
+
+
+def _reported_relative(token: Token) -> list[Token]:
+    """For a verb without an object reported in a relative clause whose pronoun the parser made the reporting
+    verb's object ("the town, which the rebels said [they had captured]"), the noun the pronoun stands for."""
+    clause = token.head
+    if token.dep_ != "ccomp" or clause.dep_ != "relcl":
+        return []
+    if any(c.dep_ in ("dobj", "obj") and c.tag_ in _RELATIVE_TAGS for c in clause.children):
+        return [clause.head]
+    return []
+
+
+def _of_objects(noun: Token) -> list[Token]:
+    """The objects of a noun's "of" phrases that are not dates or times ("the rest of the week" is a while)."""
+    return [
+        o
+        for p in noun.children
+        if p.dep_ == "prep" and p.lower_ == "of"
+        for o in p.children
+        if o.dep_ == "pobj" and o.ent_type_ not in ("DATE", "TIME")
+    ]
+
+
+def _participle_of_noun(token: Token) -> bool:
+    """Whether a verb is a past participle on a noun, which it acts on ("sanctions lifted under Obama")."""
+    return token.dep_ == "acl" and token.tag_ == "VBN" and token.head.pos_ in ("NOUN", "PROPN")
+
+
 def _particle(token: Token, word: str) -> Token | None:
     """The token's particle that is this word, if it has one."""
     for child in token.children:
         if child.dep_ in _PARTICLE_DEPS and child.lower_ == word:
             return child
+    return None
+
+
+def _any_prep(heads: Sequence[Token], words: Sequence[str], objects: Sequence[str]) -> list[int] | None:
+    """The first of these prepositions found as `_prep` finds one, with its object's words."""
+    for word in words:
+        found = _prep(heads, word, objects)
+        if found is not None:
+            return found
     return None
 
 
