@@ -1,5 +1,6 @@
 """Event coding on sentences that tripped earlier versions: negated announcements, whose plan, orders, denials,
-questions, forecasts, accusations, and political sentences that mention sport words."""
+questions, forecasts, accusations, political sentences that mention sport words, what "of" names on a nominal act,
+the tense of purpose clauses, acts announced as nouns, and fighting reported by a party to it."""
 
 from __future__ import annotations
 
@@ -621,3 +622,202 @@ def test_an_act_not_prevented_stays_asserted(
     """An act stopped, repelled, ended or not prevented happened: asserted, with its own source."""
     event = _by_trigger(_events(pipeline, text), act)
     assert (event.source, _modes(event)) == (source, set())
+
+
+def _triple(event: EventMention) -> tuple[str, list[str], list[str]]:
+    """An event's code, source and target."""
+    return event.code, event.source, event.target
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "source", "target"),
+    [
+        (
+            "President George W. Bush digressed from a critique of Damascus and Iran at a news conference.",
+            "111",
+            ["USAGOV"],
+            ["SYRGOV", "IRN"],
+        ),
+        ("The Arab League issued a condemnation of Israel.", "111", ["IGOMEAARL"], ["ISR"]),
+        ("Turkey voiced its rejection of Israel's proposal.", "120", ["TUR"], ["ISR"]),
+        # Of an act: who did it.
+        ("Jordan voiced its condemnation of the Russian shelling of Kyiv.", "111", ["JOR"], ["RUS"]),
+    ],
+)
+def test_of_names_whom_criticism_is_aimed_at(
+    pipeline: Pipeline, text: str, code: str, source: list[str], target: list[str]
+) -> None:
+    """A criticism or rejection noun is aimed at the actor its "of" names, or at the doer of the act it names."""
+    assert _triple(_one(_events(pipeline, text), code)) == (code, source, target)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Egypt voiced its condemnation of the attack.",
+        "Jordan voiced its condemnation of the shelling of Kyiv.",
+    ],
+)
+def test_of_an_act_without_actors_aims_criticism_at_no_one(pipeline: Pipeline, text: str) -> None:
+    """ "The condemnation of the attack" names no one condemned (not the attack's target), and the critic is not
+    the source of the act criticised."""
+    events = _events(pipeline, text)
+    assert _one(events, "11").target == []
+    assert not [e for e in events if e.code.startswith("19") and e.source]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "source", "target"),
+    [
+        ("Britain welcomed the withdrawal of Russian troops from Kherson.", "0874", ["RUSMIL"], ["UKR"]),
+        ("The deployment of Russian troops in Belarus alarmed Poland.", "154", ["RUSMIL"], []),
+        ("Egypt welcomed a visit of the Chinese president.", "042", ["CHNGOV"], []),
+    ],
+)
+def test_of_names_who_withdraws_deploys_or_visits(
+    pipeline: Pipeline, text: str, code: str, source: list[str], target: list[str]
+) -> None:
+    """A withdrawal, deployment or visit is done by the actor its "of" names, not aimed at it."""
+    assert _triple(_one(_events(pipeline, text), code)) == (code, source, target)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hamas announced the withdrawal of support for the talks.",
+        "Qatar warned against the withdrawal of US support.",
+        "Pompeo defended the withdrawal from Syria.",
+    ],
+)
+def test_a_withdrawal_of_no_actor_is_no_event(pipeline: Pipeline, text: str) -> None:
+    """Withdrawing support is no retreat, and a withdrawal no one is named doing is a second mention."""
+    assert not [e for e in _events(pipeline, text) if e.code.startswith("087")]
+
+
+@pytest.mark.parametrize(
+    ("text", "act", "code", "modes"),
+    [
+        (
+            "Pompeo said the US would work with its partners to expel every last Iranian soldier from Syria.",
+            "expel",
+            "137",
+            {"future"},
+        ),
+        ("Britain will deploy troops and impose sanctions on Russia.", "impose", "1312", {"future"}),
+        ("Israel will send troops in order to attack Gaza.", "attack", "1384", {"future"}),
+        ("Israel will not send troops to attack Gaza.", "attack", "1384", {"negated", "future"}),
+        ("Israel could send troops to attack Gaza.", "attack", "190", {"hypothetical"}),
+        # Told in the past, or with a tense of its own: asserted.
+        ("The US worked with its partners to expel Iranian diplomats.", "expel", "161", set()),
+        ("Israel deployed troops in order to attack Gaza.", "attack", "190", set()),
+        ("Russia will attack Ukraine, and China imposed sanctions on Taiwan.", "imposed", "163", set()),
+        # Only the nearest verb's "not" negates: not ruling out the use of force leaves the taking possible.
+        (
+            "President-elect Donald Trump said he would not rule out using military force to take control of "
+            "Greenland.",
+            "take",
+            "1382",
+            {"future"},
+        ),
+    ],
+)
+def test_purpose_and_coordinate_take_the_governors_tense(
+    pipeline: Pipeline, text: str, act: str, code: str, modes: set[str]
+) -> None:
+    """An act of purpose or a bare coordinate lies ahead, is possible or is negated as the verb it shares its
+    tense with; an act to come is coded as its intent or threat."""
+    event = _by_trigger(_events(pipeline, text), act)
+    assert (event.code, _modes(event)) == (code, modes)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "source", "target"),
+    [
+        ("The US committed to ongoing airstrikes against Isis.", "1384", ["USA"], ["SYRINS"]),
+        ("Russia agreed to talks with Ukraine.", "036", ["RUS"], ["UKR"]),
+        ("Russia committed itself to talks with Ukraine.", "036", ["RUS"], ["UKR"]),
+        ("Hamas committed to a ceasefire with Israel.", "0356", ["PSEREB"], ["ISR"]),
+        # The verb's own row reads the noun.
+        ("Both sides agreed to a ceasefire in Sudan.", "0871", [], []),
+        # Not committing to an act CAMEO has a refusal for is that refusal.
+        ("Hamas will not commit to talks with Israel.", "125", ["PSEREB"], ["ISR"]),
+    ],
+)
+def test_a_noun_after_to_is_the_act_announced(
+    pipeline: Pipeline, text: str, code: str, source: list[str], target: list[str]
+) -> None:
+    """A verb of intent or threat announces the act a noun after "to" names, coded in its family."""
+    events = _events(pipeline, text)
+    assert [_triple(e) for e in events] == [(code, source, target)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Israel agreed to Hamas's demands.",  # a demand is said, not done
+        "Britain committed 500 troops to the offensive against Isis.",  # taking part, not announcing
+    ],
+)
+def test_a_noun_after_to_that_announces_nothing(pipeline: Pipeline, text: str) -> None:
+    """No threat or intent is read from a noun that names no act to do, nor after a verb with an object (what the
+    verb's own row codes stays)."""
+    assert not [e for e in _events(pipeline, text) if " via " in (e.rule or "") or e.code.startswith("13")]
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "source", "target"),
+    [
+        (
+            "A spokesman for the Syrian Democratic Forces said that clashes continued with Isis fighters.",
+            "clashes",
+            ["SYRREB"],
+            ["SYRINS"],
+        ),
+        (
+            "A Houthi spokesman said clashes broke out with Saudi-led forces.",
+            "clashes",
+            ["YEMREB"],
+            ["SAUMIL"],
+        ),
+        (
+            "“Heavy fighting continues around Bakhmut,” a spokesman for the Ukrainian army tweeted.",
+            "fighting",
+            ["UKRMIL"],
+            [],
+        ),
+        (
+            "Clashes continued with Isis fighters, according to the Iraqi army.",
+            "Clashes",
+            ["IRQMIL"],
+            ["SYRINS"],
+        ),
+    ],
+)
+def test_fighting_reported_by_a_combatant_is_its_own(
+    pipeline: Pipeline, text: str, trigger: str, source: list[str], target: list[str]
+) -> None:
+    """Fighting an armed party reports without naming who fights is the party's, against whom it names."""
+    event = _by_trigger(_events(pipeline, text), trigger)
+    assert (event.code, event.source, event.target) == ("190", source, target)
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "source"),
+    [
+        # A reporter who is not armed: the UN, a government, a human rights group, the press, witnesses.
+        ("The UN said fighting continued in Darfur.", "fighting", []),
+        ("The Sudanese government said fighting continued with the RSF.", "fighting", []),
+        ("Human Rights Watch said fighting continued in Darfur.", "fighting", []),
+        ("Al Jazeera reported that clashes continued with Israeli forces.", "clashes", []),
+        ("Witnesses said heavy fighting continued in the city.", "fighting", []),
+        # Not fighting between two sides: the army reports its losses, not what it did.
+        ("The Israeli army said two soldiers were killed.", "killed", []),
+        # The fighting has its own sides.
+        ("The Israeli army said clashes between Hamas and Islamic Jihad continued.", "clashes", ["PSEREB"]),
+    ],
+)
+def test_fighting_reported_by_others_keeps_its_source(
+    pipeline: Pipeline, text: str, trigger: str, source: list[str]
+) -> None:
+    """The reporter is not made a party to fighting it is not armed for, to losses, or to others' fighting."""
+    assert _by_trigger(_events(pipeline, text), trigger).source == source

@@ -22,6 +22,7 @@ from eventwire.intents import announced, refusable
         ("intent", "0871", "0356"),  # agreed to a ceasefire
         ("intent", "010", "030"),  # nothing more specific: intent to cooperate
         ("intent", "190", "1384"),  # vowed to fight: a threat of attack, not an intent to cooperate
+        ("intent", "195", "1384"),  # committed to ongoing airstrikes: a threat of conventional attack
         ("intent", "173", "137"),  # plans to arrest: threat of repression
         ("intent", "150", "150"),  # decided to hold drills: the show of force itself
         ("threaten", "150", "138"),  # threatened a show of force

@@ -1,5 +1,5 @@
 """Modes on real parses: which clause a time phrase makes history of, what prevents an act, what withholds
-comment."""
+comment, which verb an act takes its tense from."""
 
 from __future__ import annotations
 
@@ -123,3 +123,40 @@ def test_kept_from_an_act(pipeline: Pipeline, text: str, act: str, kept: bool) -
 def test_withheld(pipeline: Pipeline, text: str, withheld: bool) -> None:
     """A negated "will" or "would" withholds what the verb says, outside questions and conditions."""
     assert modes.withheld(_word(pipeline, text, "comment")) is withheld
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "future"),
+    [
+        ("The US will work with its partners to expel them.", "expel", True),
+        ("He said the US would work with its partners to expel them.", "expel", True),
+        ("Britain will deploy troops and impose sanctions.", "impose", True),
+        ("Israel will send troops in order to attack Gaza.", "attack", True),
+        ("He said Hamas would keep fighting.", "fighting", True),
+        ("Putin is expected to meet Erdogan.", "meet", True),
+        # Told in the past, or with a tense and subject of its own.
+        ("The US worked with its partners to expel them.", "expel", False),
+        ("Israel sent troops in order to attack Gaza.", "attack", False),
+        ("Britain deployed troops and imposed sanctions.", "imposed", False),
+        ("Britain will deploy troops, and France imposed sanctions.", "imposed", False),
+        ("Britain will deploy troops and France will impose sanctions.", "deploy", True),
+    ],
+)
+def test_future_through_purpose_and_coordination(
+    pipeline: Pipeline, text: str, word: str, future: bool
+) -> None:
+    """An act takes the future of the verb it is the purpose, controlled infinitive or bare coordinate of."""
+    assert modes.future(_word(pipeline, text, word)) is future
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "governors"),
+    [
+        ("Israel will send troops in order to attack Gaza.", "attack", ["send"]),
+        ("The US would use diplomacy and work with partners to expel them.", "expel", ["work", "use"]),
+        ("Britain will deploy troops, and France imposed sanctions.", "imposed", []),
+    ],
+)
+def test_tense_governors(pipeline: Pipeline, text: str, word: str, governors: list[str]) -> None:
+    """The verbs an act takes its tense from, nearest first, and none for a clause with a tense of its own."""
+    assert [t.text for t in modes.tense_governors(_word(pipeline, text, word))] == governors

@@ -93,6 +93,9 @@ DOING = frozenset(
 SPEECH_ACT_ROOTS = frozenset({"02", "03", "05", "10", "11", "12", "13"})
 # Roots of codes that already announce an act, which the future does not announce again.
 ALREADY_ANNOUNCED = frozenset({"01", "02", "03", "10", "12", "13"})
+# Roots of nominal acts that only speak of other acts or actors (statements, announcements, criticism), which no
+# intent or threat announces as an act to be done ("agreed to the demands").
+NOT_TO_BE_DONE = ALREADY_ANNOUNCED | {"11"}
 # Roots of announcements whose announced act may be one the lexicon does not code (appeal, demand, threat).
 ANNOUNCING_ROOTS = frozenset({"02", "10", "13"})
 # Verbs of phase that pass an announcement on to their complement ("vowed to keep fighting").
@@ -174,11 +177,23 @@ OCCURRING = frozenset(
 CAUSING = frozenset({"spark", "trigger", "provoke", "prompt", "cause", "ignite", "touch", "fuel", "stage"})
 # The preposition of a nominal attack's place ("the shelling of Kharkiv").
 OF = frozenset({"of"})
+# Codes of nominal acts whose "of" names who does them, not whom they aim at: withdrawal (087), visit (042), and
+# shows and readying of force (15): "the withdrawal of US forces", "the deployment of Russian troops".
+DONE_BY_OF = ("087", "042", "15")
+# Prepositions naming the other side of combat on the verb that tells it happened ("clashes continued with").
+OPPONENT_PREPS = frozenset({"with", "against"})
 # Sectors of crowds and of the forces facing them, for the conventions on clashes.
 CIVIL_SECTORS = frozenset({"CVL", "OPP", "EDU", "LAB", "REF"})
 ARMED_SECTORS = frozenset({"MIL", "COP", "SPY", "UAF"})
 # Sectors of actors whose "attack" is with arms.
 FIGHTING_SECTORS = frozenset({"MIL", "REB", "INS", "UAF"})
+# Sectors of armed organisations that speak for themselves: the fighting they report, they take part in.
+COMBATANT_SECTORS = frozenset({"MIL", "REB", "INS"})
+# Words of fighting between two sides, whose reporting party is one of them ("clashes continued", "fighting
+# continued", which the parser may read as the verb "fight").
+MUTUAL_COMBAT = frozenset(
+    {"fight", "fighting", "clash", "battle", "skirmish", "gunfight", "firefight", "gunbattle", "exchange"}
+)
 # Verbs of harm that may only report what an attack did.
 HARM = frozenset({"kill", "wound", "injure", "murder", "maim", "destroy", "damage"})
 # Verbs whose refusal is declining to comment (CAMEO 011).
@@ -454,7 +469,53 @@ def _announced(
             modes.negates(act) or any(c.dep_ == "det" and c.lower_ == "no" for c in token.children)
         )
         return event
+    return _announced_noun(token, family, lexicon, by_token, consumed)
+
+
+def _announced_noun(
+    verb: Token, family: intents.Family, lexicon: Lexicon, by_token: arguments.ByToken, consumed: set[int]
+) -> _Event | None:
+    """An act a verb of intent or threat announces as a noun after "to": "committed to ongoing airstrikes against
+    Isis" is a threat of them, "agreed to talks with Kyiv" an intent to meet. A row of the verb's own that reads
+    the noun codes it ("agreed to a ceasefire" is 0871), and one who commits troops or funds to an act takes
+    part in it rather than announcing it."""
+    if family not in ("intent", "threaten") or verb.pos_ != "VERB" or _has_object(verb):
+        return None
+    for noun in _to_nouns(verb):
+        matches = [m for m in lexicon.matches(noun) if m.entry.pos == "NOUN"]
+        if not matches or ontology.root(matches[0].entry.code) in NOT_TO_BE_DONE:
+            continue  # "agreed to the demands": no act to be done
+        if any(noun.i in m.tokens for m in lexicon.matches(verb)):
+            return None
+        match = matches[0]
+        sources = arguments.subject_actors(verb, by_token)
+        targets = _noun_targets(noun, match, lexicon, by_token)
+        words = sorted({verb.i, *match.tokens})
+        consumed.update(words)
+        consumed.update(t.i for t in noun.subtree if t.pos_ in ("NOUN", "PROPN"))
+        code = intents.announced(family, match.entry.code)
+        event = _Event(words, code, sources, targets, f"{match.entry.origin} via {family} (noun)", verb.i)
+        if family == "intent":
+            event.act = match.entry.code  # "will not commit to talks" refuses the talks
+        return event
     return None
+
+
+def _has_object(verb: Token) -> bool:
+    """Whether a verb has a direct object other than a reflexive ("committed 500 troops to", not "committed
+    itself to")."""
+    return any(c.dep_ in ("dobj", "obj") and not c.lower_.endswith(("self", "selves")) for c in verb.children)
+
+
+def _to_nouns(verb: Token) -> list[Token]:
+    """The nouns after a verb's "to" ("committed to ongoing airstrikes")."""
+    return [
+        o
+        for p in verb.children
+        if p.dep_ == "prep" and p.lower_ == "to"
+        for o in p.children
+        if o.dep_ == "pobj" and o.pos_ == "NOUN"
+    ]
 
 
 def _declined_comment(verb: Token, by_token: arguments.ByToken, consumed: set[int]) -> _Event | None:
@@ -575,7 +636,7 @@ def _verbal(token: Token, lexicon: Lexicon, by_token: arguments.ByToken, consume
     match = matches[0]
     sources = _kept_from_actors(token, by_token)
     if sources is None:
-        sources = arguments.subject_actors(token, by_token)
+        sources = arguments.subject_actors(token, by_token) or _in_order_to_actors(token, by_token)
     targets = arguments.targets(token, match, by_token, sources)
     if not targets and ontology.root(match.entry.code) >= "14":
         targets = _purpose_objects(token, by_token)
@@ -614,6 +675,12 @@ def _kept_from_actors(verb: Token, by_token: arguments.ByToken) -> list[ActorMen
     keeping = modes.keeper(verb)
     objects = [c for c in keeping.children if c.dep_ in ("dobj", "obj")] if keeping is not None else []
     return arguments.actors_of_all(objects, by_token) if objects else None
+
+
+def _in_order_to_actors(verb: Token, by_token: arguments.ByToken) -> list[ActorMention]:
+    """The subject of the verb an "in order to" clause is the purpose of ("Israel sent troops in order to attack
+    Gaza"), which the parser hangs on the noun "order"."""
+    return arguments.subject_actors(verb.head.head.head, by_token) if modes.in_order_to(verb) else []
 
 
 def _armed_reading(event: _Event, readings: list[str]) -> None:
@@ -655,13 +722,19 @@ def _has_actors(noun: Token, by_token: arguments.ByToken) -> bool:
 
 
 def _criticised(noun: Token, lexicon: Lexicon) -> bool:
-    """Whether a nominal event is what a criticism, accusation or rejection is about ("Russia condemned the
-    attack on Kyiv"): it is coded with its own actors only, never with the critic as its source."""
+    """Whether a nominal event is what a criticism, accusation or rejection is about, told by a verb ("Russia
+    condemned the attack on Kyiv") or a noun ("Jordan voiced its condemnation of the shelling of Kyiv"): it is
+    coded with its own actors only, never with the critic as its source."""
     head = noun
     while head.dep_ in ("pobj", "prep", "dobj", "conj") and head.head.i != head.i:
         head = head.head
         if head.pos_ == "VERB":
             return any(ontology.root(m.entry.code) in CONTENT_ROOTS for m in lexicon.matches(head))
+        if head.pos_ == "NOUN" and any(
+            m.entry.pos == "NOUN" and ontology.root(m.entry.code) in CONTENT_ROOTS
+            for m in lexicon.matches(head)
+        ):
+            return True
     return False
 
 
@@ -763,12 +836,17 @@ def _nominal(
         return None
     match = matches[0]
     sources = arguments.noun_sources(token, by_token)
-    targets = arguments.prep_actors(token, by_token) + arguments.against(token)
-    if not targets and ontology.root(match.entry.code) >= "14":
-        # "their bombardment of Kyiv": the object of a force is what "of" names.
-        targets = arguments.prep_actors(token, by_token, OF) or arguments.place_targets([token], OF)
-    if not targets and match.entry.code.startswith("042"):
-        targets = arguments.place_targets([token], arguments.VISIT_PREPS)  # "his visit to Kyiv"
+    if not sources and _done_by_of(match.entry.code):
+        # "the withdrawal of US forces", "a visit of the Chinese president"
+        sources = _of_doers(token, by_token)
+    targets = _noun_targets(token, match, lexicon, by_token)
+    if sources and not targets and match.entry.code.startswith("087"):
+        # "the withdrawal of US forces from Syria" is aimed at the country left; a withdrawal by no one named
+        # ("the withdrawal from Syria") is a second mention, no event.
+        targets = arguments.place_targets([token], arguments.FROM)
+    if not targets and token.dep_ in ("nsubj", "nsubjpass") and _happening(token, match):
+        # "clashes continued with Isis fighters": the other side named on the verb that tells it happened.
+        targets = arguments.prep_actors(token.head, by_token, OPPONENT_PREPS)
     between = arguments.between(token, by_token)
     if between:
         sources = between
@@ -787,6 +865,60 @@ def _nominal(
         return None
     consumed.update(match.tokens)
     return _Event(sorted(match.tokens), match.entry.code, sources, targets, match.entry.origin, token.i)
+
+
+def _noun_targets(
+    token: Token, match: Match, lexicon: Lexicon, by_token: arguments.ByToken
+) -> list[ActorMention]:
+    """Whom a nominal act is aimed at: the object of a targeting preposition ("strikes on Gaza") or an "anti-"
+    country, else what "of" names for criticism and rejection ("a critique of Damascus") and for force ("their
+    bombardment of Kyiv"), and where a visit goes ("his visit to Kyiv")."""
+    code = match.entry.code
+    targets = arguments.prep_actors(token, by_token) + arguments.against(token)
+    if not targets and ontology.root(code) in CONTENT_ROOTS:
+        targets = _of_criticised(token, lexicon, by_token)
+    if not targets and ontology.root(code) >= "14" and not _done_by_of(code):
+        targets = arguments.prep_actors(token, by_token, OF) or arguments.place_targets([token], OF)
+    if not targets and code.startswith("042"):
+        targets = arguments.place_targets([token], arguments.VISIT_PREPS)
+    return targets
+
+
+def _done_by_of(code: str) -> bool:
+    """Whether a nominal act's "of" names who does it: a withdrawal, a visit, a show or readying of force."""
+    return code.startswith(DONE_BY_OF)
+
+
+def _of_nouns(noun: Token) -> list[Token]:
+    """The objects of a noun's "of" phrases."""
+    return [
+        o
+        for p in noun.children
+        if p.dep_ == "prep" and p.lower_ == "of"
+        for o in p.children
+        if o.dep_ == "pobj"
+    ]
+
+
+def _of_doers(noun: Token, by_token: arguments.ByToken) -> list[ActorMention]:
+    """The actors named after "of" themselves ("the withdrawal of US forces"), not in something of theirs: "the
+    withdrawal of US support" withdraws no one."""
+    return arguments.unique(
+        [a for o in _of_nouns(noun) if o.i in by_token for a in arguments.actors_of(o, by_token)]
+    )
+
+
+def _of_criticised(noun: Token, lexicon: Lexicon, by_token: arguments.ByToken) -> list[ActorMention]:
+    """Whom a criticism or rejection is aimed at after "of": an actor or something of theirs ("a critique of
+    Damascus and Iran", "the rejection of Trump's plan"), or who did the act it is about ("the condemnation of
+    Israeli strikes"); an act that names no actor aims it at no one ("the condemnation of the attack")."""
+    found: list[ActorMention] = []
+    for obj in _of_nouns(noun):
+        if _nominal_trigger(obj, lexicon):
+            found.extend(arguments.noun_sources(obj, by_token))
+        else:
+            found.extend(arguments.actors_of(obj, by_token))
+    return arguments.unique(found)
 
 
 def _happening(noun: Token, match: Match) -> bool:
@@ -983,8 +1115,14 @@ def _set_modes(event: _Event, sent: SpacySpan, by_token: arguments.ByToken, date
     doc = sent.doc
     head = doc[event.head]
     chain = _chain(head)
-    event.negated = event.negated or any(modes.negates(t) for t in chain[:2])
-    event.hypothetical = modes.hypothetical(head, chain) or _foreseen_act(head)
+    # An act of purpose or a coordinate takes the tense and mood of the verb it shares them with: "will work
+    # with partners to expel" lies ahead, "could send troops to attack" is only possible, and "will not send
+    # troops to fight" is negated as a controlled act is, by its nearest governor only ("would not rule out
+    # using force to take" does not negate the taking).
+    sharing = modes.tense_governors(head)
+    moods = [*chain, *(t for t in sharing if t not in chain)]
+    event.negated = event.negated or any(modes.negates(t) for t in [*chain[:2], *sharing[:1]])
+    event.hypothetical = modes.hypothetical(head, moods) or _foreseen_act(head)
     event.future = modes.future(head)
     if event.declined:
         event.negated = event.hypothetical = event.future = False  # "would not comment" is the refusal itself
@@ -994,6 +1132,8 @@ def _set_modes(event: _Event, sent: SpacySpan, by_token: arguments.ByToken, date
     event.attributed_to = modes.attribution(head, by_token)
     if event.attributed_to and ontology.root(event.code) in SPEECH_ACT_ROOTS:
         _speaker_is_source(event, head, by_token)
+    if event.attributed_to and not event.sources and _mutual_combat(event, head):
+        _combatant_is_source(event, head, by_token)
 
 
 def _announce_future(event: _Event, head: Token) -> None:
@@ -1025,6 +1165,27 @@ def _speaker_is_source(event: _Event, head: Token, by_token: arguments.ByToken) 
     countries = {_country(m) for m in speakers}
     if speakers and None not in countries and {_country(m) for m in event.sources} <= countries:
         event.sources = speakers
+
+
+def _mutual_combat(event: _Event, head: Token) -> bool:
+    """Whether an event is fighting that takes two sides ("clashes continued", "heavy fighting"), not an attack,
+    a shelling or a killing, which the other side may have done to the speaker's."""
+    return ontology.root(event.code) in ("18", "19") and head.lemma_.lower() in MUTUAL_COMBAT
+
+
+def _combatant_is_source(event: _Event, head: Token, by_token: arguments.ByToken) -> None:
+    """Fighting that an armed party reports without naming who fights is its own: "a spokesman for the SDF said
+    that clashes continued with Isis fighters" is the SDF's fighting against Isis. A speaker who is not armed
+    (a government, the UN, a journalist, a witness) only reports it."""
+    speakers = modes.speakers(head, by_token)
+    sectors = {s for m in speakers for s in m.sectors}
+    if not speakers or not sectors or not sectors <= COMBATANT_SECTORS:
+        return
+    codes = set(arguments.codes(event.targets))
+    if codes & set(arguments.codes(speakers)):
+        return  # the speaker's side is whom the fighting is against
+    event.sources = speakers
+    event.rule += "; the armed party reporting it fights"
 
 
 def _country(mention: ActorMention) -> str | None:

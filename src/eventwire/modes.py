@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
     from spacy.tokens import Token
 
+    from .model import ActorMention
+
 # Verbs that report what someone else did: the reported act is attributed to the speaker, the verb is not coded.
 SPEECH = frozenset(
     {
@@ -45,6 +47,7 @@ SPEECH = frozenset(
         "argue",
         "assert",
         "reiterate",
+        "tweet",
     }
 )
 
@@ -266,20 +269,63 @@ def _reported_would(aux: Token) -> bool:
     return aux.lower_ == "would" and verb.dep_ == "ccomp" and verb.head.lemma_ in SPEECH
 
 
-# Verbs of phase whose tense and mood belong to the act they govern ("will keep fighting").
-PHASE = frozenset({"keep", "continue", "start", "begin", "resume", "stop"})
-
-
 def future(head: Token) -> bool:
-    """Whether an act lies ahead: "will meet", "is going to visit", reported "would provide"."""
-    for c in head.children:
+    """Whether an act lies ahead: "will meet", "is going to visit", reported "would provide", and an act that
+    takes the tense of such a verb ("would keep fighting", "will work with partners to expel", "will deploy
+    troops and impose sanctions")."""
+    return any(_own_future(v) for v in [head, *tense_governors(head)])
+
+
+def _own_future(verb: Token) -> bool:
+    """Whether a verb's own auxiliary or controller puts it ahead: "will meet", reported "would provide", "is
+    going to visit", "is expected to meet"."""
+    for c in verb.children:
         if c.dep_ == "aux" and (c.lower_ in FUTURE_AUX or _reported_would(c)):
             return True
-    if head.dep_ == "xcomp" and head.head.lemma_ == "expect":
+    if verb.dep_ == "xcomp" and verb.head.lemma_ == "expect":
         return True  # "is expected to meet": a forecast, not an act
-    if head.dep_ == "xcomp" and head.head.lemma_ in PHASE:
-        return future(head.head)  # "would keep fighting"
-    return head.dep_ == "xcomp" and head.head.lemma_ == "go" and head.head.tag_ == "VBG"
+    return verb.dep_ == "xcomp" and verb.head.lemma_ == "go" and verb.head.tag_ == "VBG"
+
+
+def tense_governors(token: Token) -> list[Token]:
+    """The verbs whose tense an act takes, nearest first: through control ("will keep fighting"), an infinitive
+    of purpose ("will work with partners to expel", "will send troops in order to attack") and coordination
+    sharing the auxiliary ("will deploy troops and impose sanctions")."""
+    found = []
+    governor = _tense_governor(token)
+    while governor is not None:
+        found.append(governor)
+        governor = _tense_governor(governor)
+    return found
+
+
+def _tense_governor(verb: Token) -> Token | None:
+    """The verb whose tense a verb takes when it has none of its own: the one that controls it, the one it is
+    the purpose of, or the one it is a bare coordinate of, sharing its auxiliary and subject ("will deploy …
+    and impose"; not "will deploy … and imposed", nor "… and China will impose", which tell their own time)."""
+    head = verb.head
+    if verb.pos_ != "VERB" or head.i == verb.i:
+        return None
+    if in_order_to(verb):
+        return head.head.head if head.head.head.pos_ in ("VERB", "AUX") else None
+    if head.pos_ not in ("VERB", "AUX"):
+        return None
+    if verb.dep_ == "xcomp" or (verb.dep_ == "advcl" and arguments.to_infinitive(verb)):
+        return head
+    own_subject = any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in verb.children)
+    return head if verb.dep_ == "conj" and verb.tag_ == "VB" and not own_subject else None
+
+
+def in_order_to(verb: Token) -> bool:
+    """Whether a verb is the infinitive of "in order to", which the parser hangs on the noun "order"."""
+    order = verb.head
+    return (
+        verb.dep_ == "acl"
+        and arguments.to_infinitive(verb)
+        and order.lower_ == "order"
+        and order.dep_ == "pobj"
+        and order.head.lower_ == "in"
+    )
 
 
 def declared_not(verb: Token) -> bool:
@@ -370,17 +416,21 @@ def _dates_clause(token: Token, own: set[int]) -> Token | None:
 
 def attribution(head: Token, by_token: arguments.ByToken) -> str | None:
     """Who reported the act: the subject of a speech verb the clause is the content of, or "according to X"."""
+    found = speakers(head, by_token)
+    return arguments.actor_code(found[0]) if found else None
+
+
+def speakers(head: Token, by_token: arguments.ByToken) -> list[ActorMention]:
+    """The actors who reported an act: "according to X", else the subject of the speech verb whose content the
+    act's clause is."""
     for token in head.sent:
         if token.lower_ == "according" and token.dep_ == "prep":
             for to in token.children:
                 names = arguments.actors_of_all([c for c in to.children if c.dep_ == "pobj"], by_token)
                 if names:
-                    return arguments.actor_code(names[0])
+                    return names
     verb = speech_verb(head)
-    if verb is None:
-        return None
-    speakers = arguments.subject_actors(verb, by_token)
-    return arguments.actor_code(speakers[0]) if speakers else None
+    return arguments.subject_actors(verb, by_token) if verb is not None else []
 
 
 def speech_verb(head: Token) -> Token | None:
