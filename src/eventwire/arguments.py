@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from . import dictionaries as dicts
 from . import gazetteer, ontology
-from .lexicon import RESTATING, Match
+from .lexicon import RESTATING, Match, of_objects
 from .model import ActorMention, Span
 
 if TYPE_CHECKING:
@@ -273,7 +273,7 @@ def place_targets(heads: list[Token], preps: frozenset[str]) -> list[ActorMentio
         o for h in heads for p in h.children if p.dep_ == "prep" and p.lower_ in preps for o in p.children
     ]
     # "shelled the city of Kherson", "a siege on the town of Rafah": the place after "of".
-    candidates += [o for c in candidates if not c.ent_type_ for o in _of_objects(c)]
+    candidates += [o for c in candidates if not c.ent_type_ for o in of_objects(c)]
     found: list[ActorMention] = []
     for token in candidates:
         if token.ent_type_ in PLACE_LABELS:
@@ -412,18 +412,7 @@ def prep_actors(token: Token, by_token: ByToken, preps: frozenset[str] = TARGET_
 
 def _of_actors(nouns: list[Token], by_token: ByToken) -> list[ActorMention]:
     """The actors after "of" on nouns that name none themselves."""
-    return actors_of_all([o for n in nouns for o in _of_objects(n)], by_token)
-
-
-def _of_objects(noun: Token) -> list[Token]:
-    """The objects of a noun's "of" phrases ("the city of Kherson" → Kherson)."""
-    return [
-        o
-        for p in noun.children
-        if p.dep_ == "prep" and p.lower_ == "of"
-        for o in p.children
-        if o.dep_ == "pobj"
-    ]
+    return actors_of_all([o for n in nouns for o in of_objects(n)], by_token)
 
 
 def between(token: Token, by_token: ByToken) -> list[ActorMention]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import arguments, discards, intents, modes, ontology
 from .classifier import Classifier
-from .lexicon import Lexicon, Match
+from .lexicon import Lexicon, Match, of_objects
 from .model import ActorMention, Article, EventMention, Span
 
 if TYPE_CHECKING:
@@ -889,22 +889,11 @@ def _done_by_of(code: str) -> bool:
     return code.startswith(DONE_BY_OF)
 
 
-def _of_nouns(noun: Token) -> list[Token]:
-    """The objects of a noun's "of" phrases."""
-    return [
-        o
-        for p in noun.children
-        if p.dep_ == "prep" and p.lower_ == "of"
-        for o in p.children
-        if o.dep_ == "pobj"
-    ]
-
-
 def _of_doers(noun: Token, by_token: arguments.ByToken) -> list[ActorMention]:
     """The actors named after "of" themselves ("the withdrawal of US forces"), not in something of theirs: "the
     withdrawal of US support" withdraws no one."""
     return arguments.unique(
-        [a for o in _of_nouns(noun) if o.i in by_token for a in arguments.actors_of(o, by_token)]
+        [a for o in of_objects(noun) if o.i in by_token for a in arguments.actors_of(o, by_token)]
     )
 
 
@@ -913,7 +902,7 @@ def _of_criticised(noun: Token, lexicon: Lexicon, by_token: arguments.ByToken) -
     Damascus and Iran", "the rejection of Trump's plan"), or who did the act it is about ("the condemnation of
     Israeli strikes"); an act that names no actor aims it at no one ("the condemnation of the attack")."""
     found: list[ActorMention] = []
-    for obj in _of_nouns(noun):
+    for obj in of_objects(noun):
         if _nominal_trigger(obj, lexicon):
             found.extend(arguments.noun_sources(obj, by_token))
         else:

@@ -308,7 +308,7 @@ def _objects(token: Token) -> list[Token]:
     found = [_antecedent(c) for c in token.children if c.dep_ in _OBJECT_DEPS]
     if not found:
         found = _reported_relative(token)
-    found += [o for c in found if c.lemma_.lower() in _PARTITIVES for o in _of_objects(c)]
+    found += [o for c in found if c.lemma_.lower() in _PARTITIVES for o in of_objects(c, times=False)]
     if _participle_of_noun(token) and token.lemma_.lower() not in RESTATING:
         found.append(token.head)
     return found
@@ -336,14 +336,15 @@ def _reported_relative(token: Token) -> list[Token]:
     return []
 
 
-def _of_objects(noun: Token) -> list[Token]:
-    """The objects of a noun's "of" phrases that are not dates or times ("the rest of the week" is a while)."""
+def of_objects(noun: Token, times: bool = True) -> list[Token]:
+    """The objects of a noun's "of" phrases ("the city of Kherson" → Kherson); without dates and times when
+    `times` is false ("the rest of the week" is a while)."""
     return [
         o
         for p in noun.children
         if p.dep_ == "prep" and p.lower_ == "of"
         for o in p.children
-        if o.dep_ == "pobj" and o.ent_type_ not in ("DATE", "TIME")
+        if o.dep_ == "pobj" and (times or o.ent_type_ not in ("DATE", "TIME"))
     ]
 
 
