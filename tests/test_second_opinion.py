@@ -9,6 +9,7 @@ import pytest
 
 from eventwire import events
 from eventwire.actors import ActorStage
+from eventwire.event_record import Event
 from eventwire.events import EventStage, find_events
 from eventwire.model import Article, EventMention, Source
 from eventwire.nlp import annotate
@@ -90,9 +91,9 @@ def test_no_proposal_without_actors(pipeline: Pipeline) -> None:
 
 def test_settle_picks_the_likelier_root() -> None:
     """Of two equally specific lexicon readings with different roots, the classifier's likelier root wins."""
-    event = events._Event([0], "190", [], [], "lexicon.csv:10", 0, alternatives=["111"])
+    event = Event([0], "190", [], [], "lexicon.csv:10", 0, alternatives=["111"])
     events._settle(event, {"11": 0.7, "19": 0.2})
     assert (event.code, event.decided_by, event.alternatives) == ("111", "lexicon+classifier", [])
-    same = events._Event([0], "190", [], [], "lexicon.csv:10", 0, alternatives=["193"])
+    same = Event([0], "190", [], [], "lexicon.csv:10", 0, alternatives=["193"])
     events._settle(same, {"11": 0.7})
     assert (same.code, same.decided_by) == ("190", "lexicon")  # same root: not torn, left alone

@@ -6,20 +6,24 @@ targets, passive by-agents, coordinated actors, the subject of a controlling ver
 actor mentions the actor stage found, and sets the modes: negation, hypotheticals, future and intent, history,
 and who reported it. A verb that announces another act ("agreed to provide", "threatened to strike", "urged X to
 release") makes one event with the announcement's code (see `intents`). Sentences about sport and markets are
-left alone (`discards`). The policy is documented in docs/events.md.
+left alone (`discards`). Announced acts and declined comment are read in `announced`, nominal events in
+`nominal`. The policy is documented in docs/events.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from . import arguments, discards, intents, modes, ontology
+from . import arguments, discards, modes, ontology
+from .announced import announce_future, announced, clause_nouns, declined_comment, family_of
 from .classifier import Classifier
-from .lexicon import Lexicon, Match, of_objects
+from .event_record import Event
+from .lexicon import Lexicon, Match
 from .model import ActorMention, Article, EventMention, Span
+from .nominal import HARM, nominal, nominal_trigger
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -29,83 +33,14 @@ if TYPE_CHECKING:
 # split; see docs/events.md), and never a bare statement or "none".
 PROPOSAL_THRESHOLD = 0.6
 NOT_PROPOSED = frozenset({"none", "01"})
-# Verbs that take another act as their complement, and what announcing it makes of the act.
-CONTROL: dict[str, intents.Family] = {
-    **dict.fromkeys(
-        (
-            "agree",
-            "plan",
-            "intend",
-            "promise",
-            "pledge",
-            "vow",
-            "offer",
-            "prepare",
-            "decide",
-            "aim",
-            "undertake",
-            "commit",
-            "volunteer",
-            "propose",
-        ),
-        "intent",
-    ),
-    **dict.fromkeys(
-        ("urge", "call", "ask", "appeal", "invite", "encourage", "press", "request", "plead", "implore"),
-        "appeal",
-    ),
-    **dict.fromkeys(("demand", "insist", "order"), "demand"),
-    **dict.fromkeys(("refuse", "decline", "reject"), "refuse"),
-    **dict.fromkeys(("threaten", "warn"), "threaten"),
-}
-# Nouns and adjectives that announce an act the same way: "expressed its readiness to provide", "ready to talk".
-CONTROL_NOUNS: dict[str, intents.Family] = {
-    **dict.fromkeys(
-        (
-            "readiness",
-            "willingness",
-            "intention",
-            "intent",
-            "plan",
-            "desire",
-            "commitment",
-            "interest",
-            "determination",
-            "pledge",
-            "promise",
-            "offer",
-            "ready",
-            "willing",
-            "prepared",
-        ),
-        "intent",
-    ),
-    **dict.fromkeys(("call", "appeal", "request"), "appeal"),
-    **dict.fromkeys(("demand", "ultimatum"), "demand"),
-    **dict.fromkeys(("refusal", "unwilling", "unwillingness"), "refuse"),
-    **dict.fromkeys(("threat",), "threaten"),
-}
 # Verbs of doing whose object is the act ("carried out the strike", "launched an offensive").
 DOING = frozenset(
     {"carry", "conduct", "launch", "stage", "mount", "commit", "perform", "perpetrate", "order"}
 )
 # Roots of acts done by saying them: appeals, intents, praise, demands, criticism, rejections and threats.
 SPEECH_ACT_ROOTS = frozenset({"02", "03", "05", "10", "11", "12", "13"})
-# Roots of codes that already announce an act, which the future does not announce again.
-ALREADY_ANNOUNCED = frozenset({"01", "02", "03", "10", "12", "13"})
-# Roots of nominal acts that only speak of other acts or actors (statements, announcements, criticism), which no
-# intent or threat announces as an act to be done ("agreed to the demands").
-NOT_TO_BE_DONE = ALREADY_ANNOUNCED | {"11"}
 # Roots of announcements whose announced act may be one the lexicon does not code (appeal, demand, threat).
 ANNOUNCING_ROOTS = frozenset({"02", "10", "13"})
-# Verbs of phase that pass an announcement on to their complement ("vowed to keep fighting").
-ASPECT = frozenset({"keep", "continue", "start", "begin", "resume", "go"})
-# Controlling words after which a negated act is refused rather than intended not to be done.
-DECIDING = frozenset({"decide", "decision", "choose", "vote", "opt"})
-# Words of threat whose subject is the one who would do the act threatened ("threatened Hamas with an invasion").
-OWN_THREATS = frozenset({"threaten"})
-# Roots whose object is another act that was criticised, alleged or rejected: disapprove (11), reject (12).
-CONTENT_ROOTS = frozenset({"11", "12"})
 # What a statement accuses someone of when it reports their crimes (CAMEO 112x by the charge).
 CHARGES: dict[str, str] = {
     "war crime": "1124",
@@ -126,62 +61,6 @@ CHARGES: dict[str, str] = {
 }
 # Verbs of arrest by the authorities (soldiers "captured" are held by the enemy, not arrested at home).
 ARRESTS = frozenset({"arrest", "detain", "jail", "imprison", "remand", "apprehend"})
-# Nouns of unrest and combat that a sentence may report as happening without naming who took part ("clashes
-# broke out"); "strikes" or "attacks" without actors are left out: they are often labour strikes or acts reported
-# before.
-UNREST = frozenset(
-    {
-        "clash",
-        "fighting",
-        "battle",
-        "skirmish",
-        "riot",
-        "rioting",
-        "unrest",
-        "protest",
-        "demonstration",
-        "gunfire",
-        "firing",
-        "shooting",
-        "shelling",
-        "violence",
-    }
-)
-# Verbs that tell a nominal act happened or goes on ("clashes broke out", "fighting continues").
-OCCURRING = frozenset(
-    {
-        "break",
-        "erupt",
-        "continue",
-        "resume",
-        "occur",
-        "spread",
-        "intensify",
-        "escalate",
-        "rage",
-        "flare",
-        "follow",
-        "come",
-        "begin",
-        "start",
-        "leave",
-        "kill",
-        "injure",
-        "wound",
-        "claim",
-        "take",
-        "persist",
-    }
-)
-# Verbs that tell a nominal act was set off ("the verdict sparked protests").
-CAUSING = frozenset({"spark", "trigger", "provoke", "prompt", "cause", "ignite", "touch", "fuel", "stage"})
-# The preposition of a nominal attack's place ("the shelling of Kharkiv").
-OF = frozenset({"of"})
-# Codes of nominal acts whose "of" names who does them, not whom they aim at: withdrawal (087), visit (042), and
-# shows and readying of force (15): "the withdrawal of US forces", "the deployment of Russian troops".
-DONE_BY_OF = ("087", "042", "15")
-# Prepositions naming the other side of combat on the verb that tells it happened ("clashes continued with").
-OPPONENT_PREPS = frozenset({"with", "against"})
 # Sectors of crowds and of the forces facing them, for the conventions on clashes.
 CIVIL_SECTORS = frozenset({"CVL", "OPP", "EDU", "LAB", "REF"})
 ARMED_SECTORS = frozenset({"MIL", "COP", "SPY", "UAF"})
@@ -194,46 +73,6 @@ COMBATANT_SECTORS = frozenset({"MIL", "REB", "INS"})
 MUTUAL_COMBAT = frozenset(
     {"fight", "fighting", "clash", "battle", "skirmish", "gunfight", "firefight", "gunbattle", "exchange"}
 )
-# Verbs of harm that may only report what an attack did.
-HARM = frozenset({"kill", "wound", "injure", "murder", "maim", "destroy", "damage"})
-# Verbs whose refusal is declining to comment (CAMEO 011).
-SILENCE = modes.SPEECH | {"comment", "elaborate", "speak", "respond", "answer", "discuss"}
-# Verbs of commenting whose negated "will" or "would" declines comment ("would not comment", "won't elaborate");
-# not "say", which in direct speech hedges ("I would not say it is a crisis"), nor "respond", which may be force.
-COMMENTING = frozenset({"comment", "elaborate", "speculate", "confirm", "disclose"})
-# Verbs of answering that, negated, leave a request for comment unanswered ("did not respond to requests for
-# comment", "did not return calls seeking comment").
-ANSWERING = frozenset({"respond", "reply", "answer", "return"})
-# Verbs whose "no comment" declines comment ("had no comment", "offered no comment").
-GIVING = frozenset({"have", "offer", "give"})
-# Dependencies that start a clause of its own, with its own events.
-CLAUSES = frozenset(
-    {"ccomp", "advcl", "xcomp", "conj", "relcl", "parataxis", "csubj", "acl", "nsubj", "nsubjpass"}
-)
-
-
-@dataclass(slots=True)
-class _Event:
-    """An event as the extractor builds it, before it becomes a record."""
-
-    trigger: list[int]
-    code: str
-    sources: list[ActorMention]
-    targets: list[ActorMention]
-    rule: str
-    head: int
-    negated: bool = False
-    hypothetical: bool = False
-    future: bool = False
-    historical: bool = False
-    attributed_to: str | None = None
-    decided_by: str = "lexicon"
-    score: float = 1.0
-    alternatives: list[str] = field(default_factory=list)
-    # The code of the act an intent announces ("agreed to free" → 0841), which a refusal to do it keeps.
-    act: str | None = None
-    # Declining comment told by a negation ("would not comment"): the "not" and the "would" are the refusal.
-    declined: bool = False
 
 
 class EventStage:
@@ -282,7 +121,7 @@ def find_events(
     """Every event mention of a parsed, actor-coded article, in text order."""
     by_token = arguments.actors_by_token(article.actors, doc)
     home = _home_country(article.actors)
-    sentences: list[tuple[int, SpacySpan, list[_Event]]] = []
+    sentences: list[tuple[int, SpacySpan, list[Event]]] = []
     starts = [s.span.start for s in article.sentences]
     for sent in doc.sents:
         if discards.discarded(sent):
@@ -296,7 +135,7 @@ def find_events(
 
 
 def _second_opinion(
-    sentences: list[tuple[int, SpacySpan, list[_Event]]],
+    sentences: list[tuple[int, SpacySpan, list[Event]]],
     classifier: Classifier,
     by_token: arguments.ByToken,
     date: dt.date | None,
@@ -333,12 +172,12 @@ def _clause_head(sent: SpacySpan) -> Token | None:
     return root
 
 
-def _torn(event: _Event) -> bool:
+def _torn(event: Event) -> bool:
     """Whether the lexicon read a trigger two ways that differ in root."""
     return any(ontology.root(a) != ontology.root(event.code) for a in event.alternatives)
 
 
-def _settle(event: _Event, scores: dict[str, float]) -> None:
+def _settle(event: Event, scores: dict[str, float]) -> None:
     """Keep, among a trigger's equally specific lexicon codes, the one whose root the classifier finds likeliest."""
     if not _torn(event):
         return
@@ -352,7 +191,7 @@ def _settle(event: _Event, scores: dict[str, float]) -> None:
 
 def _proposal(
     verb: Token, sent: SpacySpan, scores: dict[str, float], by_token: arguments.ByToken, date: dt.date | None
-) -> _Event | None:
+) -> Event | None:
     """An event the classifier reads where the lexicon found none: the root's general code, between the actors
     of the clause of `verb`."""
     label = max(scores, key=scores.__getitem__)
@@ -367,7 +206,7 @@ def _proposal(
     if not sources and not targets:
         return None
     rule = f"classifier: root {label}, p = {scores[label]:.2f}"
-    event = _Event([verb.i], label + "0", sources, targets, rule, verb.i, decided_by="classifier")
+    event = Event([verb.i], label + "0", sources, targets, rule, verb.i, decided_by="classifier")
     event.score = scores[label]
     _set_modes(event, sent, by_token, date)
     return event
@@ -379,11 +218,11 @@ def _sentence_events(
     by_token: arguments.ByToken,
     date: dt.date | None,
     home: str | None = None,
-) -> list[_Event]:
+) -> list[Event]:
     """The events of one sentence: announced acts first, then plain verbs, then nominal events; `home` is the
     country the article is about, if the actor stage found one."""
     consumed: set[int] = set()
-    events: list[_Event] = []
+    events: list[Event] = []
     # One pass over the tokens to pick the candidates (building spaCy tokens is the expensive part).
     verbs, nouns, controllers = [], [], []
     for token in sent:
@@ -393,20 +232,18 @@ def _sentence_events(
             verbs.append(token)
         elif pos in ("NOUN", "PROPN"):
             nouns.append(token)
-        if pos in ("VERB", "AUX", "NOUN", "ADJ") and _family(token) is not None:
+        if pos in ("VERB", "AUX", "NOUN", "ADJ") and family_of(token) is not None:
             controllers.append(token)
     for token in controllers:
         if token.i not in consumed:
-            events.extend(_some(_announced(token, lexicon, by_token, consumed)))
+            events.extend(_some(announced(token, lexicon, by_token, consumed)))
     for token in verbs:
         if token.i not in consumed:
-            found = _declined_comment(token, by_token, consumed) or _verbal(
-                token, lexicon, by_token, consumed
-            )
+            found = declined_comment(token, by_token, consumed) or _verbal(token, lexicon, by_token, consumed)
             events.extend(_some(found))
     for token in nouns:
         if token.i not in consumed:
-            events.extend(_some(_nominal(token, lexicon, by_token, consumed)))
+            events.extend(_some(nominal(token, lexicon, by_token, consumed)))
     for event in events:
         _denial(event, events, sent)
     events = [e for e in events if not _reports_another(e, events, sent) and not _bare_statement(e, sent)]
@@ -421,212 +258,12 @@ def _sentence_events(
     return [e for e in events if e.sources or (e.targets and ontology.root(e.code) != "01") or _actless(e)]
 
 
-def _some(event: _Event | None) -> list[_Event]:
+def _some(event: Event | None) -> list[Event]:
     """An event as a list of none or one."""
     return [] if event is None else [event]
 
 
-def _announced(
-    token: Token, lexicon: Lexicon, by_token: arguments.ByToken, consumed: set[int]
-) -> _Event | None:
-    """An act announced by a controlling word: "agreed to provide aid", "expressed readiness to help"."""
-    family = _family(token)
-    if family is None:
-        return None
-    for act in map(_past_aspect, _complements(token, family)):
-        # "Israel's plan to attack Rafah": the plan is Israel's, whoever criticises it ("its readiness" is the
-        # subject's own, read through the verb).
-        owners = arguments.owned_by(token, by_token) if token.pos_ == "NOUN" else []
-        controller = token if owners else _controller(token)
-        sources = owners or arguments.subject_actors(controller, by_token)
-        if family == "refuse" and act.lemma_ in SILENCE:
-            # Refusing to speak is CAMEO's "decline comment", not a rejection.
-            consumed.update((token.i, controller.i, act.i))
-            return _Event(
-                sorted({token.i, controller.i, act.i}), "011", sources, [], "refusal to speak", controller.i
-            )
-        matches = lexicon.matches(act)
-        if not matches or ontology.root(matches[0].entry.code) == "01":
-            continue  # "promised to say more": the controlling verb's own row codes it
-        match = matches[0]
-        declined = family == "intent" and token.lemma_.lower() in DECIDING and modes.negates(act)
-        if declined:
-            family = "refuse"  # "decided not to extradite": a refusal, not a negated intent
-        code = intents.announced(family, match.entry.code)
-        words = sorted({token.i, controller.i, *match.tokens})
-        # An appeal or order is aimed at whom it addresses ("ordered troops to attack Kyiv" is not aimed at Kyiv).
-        if family in ("appeal", "demand"):
-            targets = _addressee(controller, act, by_token)
-        else:
-            targets = arguments.targets(act, match, by_token, sources)
-        consumed.update(words)
-        consumed.update(_clause_nouns(act))
-        event = _Event(words, code, sources, targets, f"{match.entry.origin} via {family}", controller.i)
-        if family == "intent":
-            event.act = match.entry.code  # "will not agree to free" refuses the freeing
-        # "agreed not to attack", "has no plans to invade": the announced act is negated.
-        event.negated = not declined and (
-            modes.negates(act) or any(c.dep_ == "det" and c.lower_ == "no" for c in token.children)
-        )
-        return event
-    return _announced_noun(token, family, lexicon, by_token, consumed)
-
-
-def _announced_noun(
-    verb: Token, family: intents.Family, lexicon: Lexicon, by_token: arguments.ByToken, consumed: set[int]
-) -> _Event | None:
-    """An act a verb of intent or threat announces as a noun after "to": "committed to ongoing airstrikes against
-    Isis" is a threat of them, "agreed to talks with Kyiv" an intent to meet. A row of the verb's own that reads
-    the noun codes it ("agreed to a ceasefire" is 0871), and one who commits troops or funds to an act takes
-    part in it rather than announcing it."""
-    if family not in ("intent", "threaten") or verb.pos_ != "VERB" or _has_object(verb):
-        return None
-    for noun in _to_nouns(verb):
-        matches = [m for m in lexicon.matches(noun) if m.entry.pos == "NOUN"]
-        if not matches or ontology.root(matches[0].entry.code) in NOT_TO_BE_DONE:
-            continue  # "agreed to the demands": no act to be done
-        if any(noun.i in m.tokens for m in lexicon.matches(verb)):
-            return None
-        match = matches[0]
-        sources = arguments.subject_actors(verb, by_token)
-        targets = _noun_targets(noun, match, lexicon, by_token)
-        words = sorted({verb.i, *match.tokens})
-        consumed.update(words)
-        consumed.update(t.i for t in noun.subtree if t.pos_ in ("NOUN", "PROPN"))
-        code = intents.announced(family, match.entry.code)
-        event = _Event(words, code, sources, targets, f"{match.entry.origin} via {family} (noun)", verb.i)
-        if family == "intent":
-            event.act = match.entry.code  # "will not commit to talks" refuses the talks
-        return event
-    return None
-
-
-def _has_object(verb: Token) -> bool:
-    """Whether a verb has a direct object other than a reflexive ("committed 500 troops to", not "committed
-    itself to")."""
-    return any(c.dep_ in ("dobj", "obj") and not c.lower_.endswith(("self", "selves")) for c in verb.children)
-
-
-def _to_nouns(verb: Token) -> list[Token]:
-    """The nouns after a verb's "to" ("committed to ongoing airstrikes")."""
-    return [
-        o
-        for p in verb.children
-        if p.dep_ == "prep" and p.lower_ == "to"
-        for o in p.children
-        if o.dep_ == "pobj" and o.pos_ == "NOUN"
-    ]
-
-
-def _declined_comment(verb: Token, by_token: arguments.ByToken, consumed: set[int]) -> _Event | None:
-    """Declining comment (011) told without a verb of refusing: "would not comment", "had no comment", "did not
-    respond to requests for comment". A bare "did not comment on the talks" is not: it tells what was not said,
-    not that comment was asked for and declined."""
-    nouns = [t.i for t in verb.subtree if t.lemma_.lower() == "comment" and t.pos_ == "NOUN"]
-    rule = _declining(verb, [verb.doc[i] for i in nouns])
-    if rule is None:
-        return None
-    # "would not confirm or deny": one non-answer.
-    pair = [c.i for c in verb.children if c.dep_ == "conj" and c.lemma_ in COMMENTING | modes.DENIALS]
-    consumed.update([verb.i, *pair, *_clause_nouns(verb)])
-    sources = arguments.subject_actors(verb, by_token)
-    return _Event(sorted({verb.i, *pair, *nouns}), "011", sources, [], rule, verb.i, declined=True)
-
-
-def _declining(verb: Token, nouns: list[Token]) -> str | None:
-    """How a verb declines comment, given the nouns "comment" under it, if it does: the rule that says so."""
-    lemma = verb.lemma_.lower()
-    if lemma in COMMENTING and modes.withheld(verb):
-        return "declines comment: will not comment"
-    if lemma in ANSWERING and nouns and modes.negates(verb):
-        return "declines comment: a request for comment unanswered"
-    no_comment = any(
-        n.dep_ == "dobj" and n.head.i == verb.i and any(c.lower_ == "no" for c in n.children) for n in nouns
-    )
-    if lemma in GIVING and no_comment:
-        return "declines comment: no comment"
-    return None
-
-
-def _past_aspect(verb: Token) -> Token:
-    """The act under verbs of phase: "vowed to keep fighting" announces the fighting."""
-    while verb.lemma_.lower() in ASPECT:
-        acts = [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
-        if not acts:
-            break
-        verb = acts[0]
-    return verb
-
-
-def _clause_nouns(token: Token) -> list[int]:
-    """The nouns of a verb's own clause (objects and prepositional objects, not those of embedded clauses)."""
-    found: list[int] = []
-    for child in token.children:
-        if child.dep_ in CLAUSES:
-            continue
-        found.extend(t.i for t in child.subtree if t.pos_ in ("NOUN", "PROPN"))
-    return found
-
-
-def _family(token: Token) -> intents.Family | None:
-    """The announcement family of a controlling verb, noun or adjective, if it is one."""
-    lemma = token.lemma_.lower()
-    if token.pos_ in ("VERB", "AUX"):
-        return CONTROL.get(lemma)
-    if lemma in DECIDING and any(modes.negates(a) for a in _complements(token, "intent")):
-        return "intent"  # "the decision not to extradite" (a decision to act is the act, coded as such)
-    return CONTROL_NOUNS.get(lemma)
-
-
-def _addressee(controller: Token, act: Token, by_token: arguments.ByToken) -> list[ActorMention]:
-    """Whom an appeal or demand is addressed to: "urged Israel to stop", "called on Iran to release"."""
-    found = arguments.objects(controller, by_token) or arguments.prep_actors(controller, by_token)
-    if not found:
-        found = arguments.actors_of_all([c for c in act.children if c.dep_ == "nsubj"], by_token)
-    return found
-
-
-def _complements(token: Token, family: intents.Family) -> list[Token]:
-    """The acts a controlling word announces: its infinitive complements ("to provide", also when the parser
-    hangs them as an adjunct after a time phrase: "offered on Friday to host"), for "call on X to stop" the
-    verb under the preposition, for demands and appeals a that-clause ("demanded that Russia withdraw"), and for
-    threats a that-clause in the future ("warned that it would strike")."""
-    acts = [c for c in token.children if c.dep_ in ("xcomp", "acl", "ccomp") and c.pos_ == "VERB"]
-    acts += [c for c in token.children if c.dep_ == "advcl" and arguments.to_infinitive(c)]
-    for child in token.children:
-        if child.dep_ == "prep":
-            acts.extend(c for c in child.children if c.dep_ in ("pcomp", "xcomp") and c.pos_ == "VERB")
-    # "urged Israel to stop": spaCy hangs the infinitive under the object sometimes.
-    for child in token.children:
-        if child.dep_ in ("dobj", "pobj"):
-            acts.extend(
-                c for c in child.children if c.dep_ in ("acl", "relcl") and arguments.to_infinitive(c)
-            )
-    clauses = family in ("demand", "appeal")
-    return [
-        a
-        for a in acts
-        if arguments.to_infinitive(a)
-        or a.dep_ == "xcomp"
-        or (clauses and a.dep_ == "ccomp" and not modes.conditional(a))
-        or (family == "threaten" and a.dep_ == "ccomp" and _will(a))
-    ]
-
-
-def _will(verb: Token) -> bool:
-    """Whether a clause's verb says what will be done ("would strike", "will respond")."""
-    return any(c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll", "shall") for c in verb.children)
-
-
-def _controller(token: Token) -> Token:
-    """The verb whose subject announces: the word itself, or the verb governing a controlling noun or adjective
-    ("expressed its readiness", "is ready to")."""
-    while token.pos_ != "VERB" and token.dep_ in ("dobj", "acomp", "attr", "pobj", "prep", "nsubjpass"):
-        token = token.head
-    return token
-
-
-def _verbal(token: Token, lexicon: Lexicon, by_token: arguments.ByToken, consumed: set[int]) -> _Event | None:
+def _verbal(token: Token, lexicon: Lexicon, by_token: arguments.ByToken, consumed: set[int]) -> Event | None:
     """A verb the lexicon codes, with its arguments: "Israel bombed Gaza", "talks were held with Iran"."""
     matches = lexicon.matches(token)
     if not matches:
@@ -653,7 +290,7 @@ def _verbal(token: Token, lexicon: Lexicon, by_token: arguments.ByToken, consume
         )
     consumed.update(match.tokens)
     alternatives = [m.entry.code for m in matches[1:] if m.entry.specificity == match.entry.specificity]
-    event = _Event(
+    event = Event(
         sorted(match.tokens),
         code,
         sources,
@@ -683,7 +320,7 @@ def _in_order_to_actors(verb: Token, by_token: arguments.ByToken) -> list[ActorM
     return arguments.subject_actors(verb.head.head.head, by_token) if modes.in_order_to(verb) else []
 
 
-def _armed_reading(event: _Event, readings: list[str]) -> None:
+def _armed_reading(event: Event, readings: list[str]) -> None:
     """Troops, rebels or militants who "attack" or "hit" a target use force: when a trigger reads as criticism
     (11) or force (18, 19), the armed actor's act is force ("troops attacked Zaire for no reason")."""
     force = [c for c in readings if ontology.root(c) in ("18", "19")]
@@ -705,7 +342,7 @@ def _consequence(token: Token, lexicon: Lexicon, by_token: arguments.ByToken) ->
     if token.dep_ == "advcl" and token.tag_ == "VBG":
         return bool(lexicon.matches(token.head))
     if token.dep_ == "relcl":
-        return _nominal_trigger(token.head, lexicon)
+        return nominal_trigger(token.head, lexicon)
     causes = [c for c in token.children if c.dep_ in ("nsubj", "agent")]
     causes += [
         o for p in token.children if p.dep_ == "prep" and p.lower_ in ("in", "during") for o in p.children
@@ -713,29 +350,12 @@ def _consequence(token: Token, lexicon: Lexicon, by_token: arguments.ByToken) ->
     causes += [o for a in token.children if a.dep_ == "agent" for o in a.children]
     # Only an attack that is an event itself (it names its actors) takes the killing in: "killed in the attack"
     # with no attacker named stays a killing, whose victims at least are known.
-    return any(_nominal_trigger(c, lexicon) and _has_actors(c, by_token) for c in causes)
+    return any(nominal_trigger(c, lexicon) and _has_actors(c, by_token) for c in causes)
 
 
 def _has_actors(noun: Token, by_token: arguments.ByToken) -> bool:
     """Whether a nominal event names an actor of its own (its modifiers, by-agent or targets)."""
     return bool(arguments.noun_sources(noun, by_token) or arguments.prep_actors(noun, by_token))
-
-
-def _criticised(noun: Token, lexicon: Lexicon) -> bool:
-    """Whether a nominal event is what a criticism, accusation or rejection is about, told by a verb ("Russia
-    condemned the attack on Kyiv") or a noun ("Jordan voiced its condemnation of the shelling of Kyiv"): it is
-    coded with its own actors only, never with the critic as its source."""
-    head = noun
-    while head.dep_ in ("pobj", "prep", "dobj", "conj") and head.head.i != head.i:
-        head = head.head
-        if head.pos_ == "VERB":
-            return any(ontology.root(m.entry.code) in CONTENT_ROOTS for m in lexicon.matches(head))
-        if head.pos_ == "NOUN" and any(
-            m.entry.pos == "NOUN" and ontology.root(m.entry.code) in CONTENT_ROOTS
-            for m in lexicon.matches(head)
-        ):
-            return True
-    return False
 
 
 def _foreseen_act(head: Token) -> bool:
@@ -746,23 +366,10 @@ def _foreseen_act(head: Token) -> bool:
     doing = _chain(head)[0]  # "prevented Hamas from carrying out an attack": the verb of doing the act
     if modes.kept_from(doing):
         return True
-    if head.pos_ != "NOUN" or _family(head) is not None:
+    if head.pos_ != "NOUN" or family_of(head) is not None:
         return False
     frame = modes.foreseen(head)
     return frame is not None and not modes.failed_prevention(frame)
-
-
-def _foreseen_by_another(noun: Token) -> bool:
-    """Whether a nominal act is what someone warns of or fears ("Egypt warned against an assault on Rafah",
-    "Iran fears an attack"): the one who warns is not its source; one who threatens it is ("Israel threatened
-    Hamas with a ground invasion")."""
-    frame = modes.foreseen(noun)
-    return frame is not None and frame.lemma_.lower() not in OWN_THREATS
-
-
-def _nominal_trigger(token: Token, lexicon: Lexicon) -> bool:
-    """Whether a noun is itself an event the lexicon knows ("the attack", "a missile strike")."""
-    return any(m.entry.pos == "NOUN" for m in lexicon.matches(token))
 
 
 def _purpose(token: Token, matches: list[Match], lexicon: Lexicon) -> bool:
@@ -796,17 +403,17 @@ def _purpose_objects(token: Token, by_token: arguments.ByToken) -> list[ActorMen
     return arguments.unique([a for p in purposes for a in arguments.objects(p, by_token)])
 
 
-def _reported_charge(verb: Token, by_token: arguments.ByToken) -> _Event | None:
+def _reported_charge(verb: Token, by_token: arguments.ByToken) -> Event | None:
     """A speech verb the lexicon has no row for ("reported") that reports someone's crimes."""
-    event = _Event([verb.i], "010", arguments.subject_actors(verb, by_token), [], "speech verb", verb.i)
+    event = Event([verb.i], "010", arguments.subject_actors(verb, by_token), [], "speech verb", verb.i)
     _charge(event, verb, by_token)
     return event if event.code != "010" else None
 
 
-def _charge(event: _Event, verb: Token, by_token: arguments.ByToken) -> None:
+def _charge(event: Event, verb: Token, by_token: arguments.ByToken) -> None:
     """A statement that reports someone's crimes is an accusation: "announced an increase in Israeli war
     crimes" is RUS → ISR 1124, the accused named by the crime's own modifiers."""
-    for i in _clause_nouns(verb):
+    for i in clause_nouns(verb):
         noun = verb.doc[i]
         code = CHARGES.get(_compound_lemma(noun)) or CHARGES.get(noun.lemma_.lower())
         accused = arguments.noun_sources(noun, by_token) if code else []
@@ -824,106 +431,6 @@ def _compound_lemma(noun: Token) -> str:
     return " ".join([*words, noun.lemma_.lower()])
 
 
-def _nominal(
-    token: Token,
-    lexicon: Lexicon,
-    by_token: arguments.ByToken,
-    consumed: set[int],
-) -> _Event | None:
-    """A nominal event with its own actors: "Israel's strikes on Gaza", a headline's "talks with Putin"."""
-    matches = [m for m in lexicon.matches(token) if m.entry.pos == "NOUN"]
-    if not matches or token.i in by_token:
-        return None
-    match = matches[0]
-    sources = arguments.noun_sources(token, by_token)
-    if not sources and _done_by_of(match.entry.code):
-        # "the withdrawal of US forces", "a visit of the Chinese president"
-        sources = _of_doers(token, by_token)
-    targets = _noun_targets(token, match, lexicon, by_token)
-    if sources and not targets and match.entry.code.startswith("087"):
-        # "the withdrawal of US forces from Syria" is aimed at the country left; a withdrawal by no one named
-        # ("the withdrawal from Syria") is a second mention, no event.
-        targets = arguments.place_targets([token], arguments.FROM)
-    if not targets and token.dep_ in ("nsubj", "nsubjpass") and _happening(token, match):
-        # "clashes continued with Isis fighters": the other side named on the verb that tells it happened.
-        targets = arguments.prep_actors(token.head, by_token, OPPONENT_PREPS)
-    between = arguments.between(token, by_token)
-    if between:
-        sources = between
-    owned = any(c.dep_ == "poss" and c.pos_ == "PRON" for c in token.children)  # "their bombardment"
-    if (
-        not sources
-        and (targets or owned or _claimed(token))
-        and not _criticised(token, lexicon)
-        and not _foreseen_by_another(token)
-    ):
-        sources = arguments.governor_subject(token, by_token)
-    if not targets and token.dep_ == "nsubj" and token.head.lemma_.lower() in HARM:
-        # "a bombing claimed by IS killed four Americans": whom the act killed is its target.
-        targets = arguments.objects(token.head, by_token)
-    if not sources and not targets and not _happening(token, match):
-        return None
-    consumed.update(match.tokens)
-    return _Event(sorted(match.tokens), match.entry.code, sources, targets, match.entry.origin, token.i)
-
-
-def _noun_targets(
-    token: Token, match: Match, lexicon: Lexicon, by_token: arguments.ByToken
-) -> list[ActorMention]:
-    """Whom a nominal act is aimed at: the object of a targeting preposition ("strikes on Gaza") or an "anti-"
-    country, else what "of" names for criticism and rejection ("a critique of Damascus") and for force ("their
-    bombardment of Kyiv"), and where a visit goes ("his visit to Kyiv")."""
-    code = match.entry.code
-    targets = arguments.prep_actors(token, by_token) + arguments.against(token)
-    if not targets and ontology.root(code) in CONTENT_ROOTS:
-        targets = _of_criticised(token, lexicon, by_token)
-    if not targets and ontology.root(code) >= "14" and not _done_by_of(code):
-        targets = arguments.prep_actors(token, by_token, OF) or arguments.place_targets([token], OF)
-    if not targets and code.startswith("042"):
-        targets = arguments.place_targets([token], arguments.VISIT_PREPS)
-    return targets
-
-
-def _done_by_of(code: str) -> bool:
-    """Whether a nominal act's "of" names who does it: a withdrawal, a visit, a show or readying of force."""
-    return code.startswith(DONE_BY_OF)
-
-
-def _of_doers(noun: Token, by_token: arguments.ByToken) -> list[ActorMention]:
-    """The actors named after "of" themselves ("the withdrawal of US forces"), not in something of theirs: "the
-    withdrawal of US support" withdraws no one."""
-    return arguments.unique(
-        [a for o in of_objects(noun) if o.i in by_token for a in arguments.actors_of(o, by_token)]
-    )
-
-
-def _of_criticised(noun: Token, lexicon: Lexicon, by_token: arguments.ByToken) -> list[ActorMention]:
-    """Whom a criticism or rejection is aimed at after "of": an actor or something of theirs ("a critique of
-    Damascus and Iran", "the rejection of Trump's plan"), or who did the act it is about ("the condemnation of
-    Israeli strikes"); an act that names no actor aims it at no one ("the condemnation of the attack")."""
-    found: list[ActorMention] = []
-    for obj in of_objects(noun):
-        if _nominal_trigger(obj, lexicon):
-            found.extend(arguments.noun_sources(obj, by_token))
-        else:
-            found.extend(arguments.actors_of(obj, by_token))
-    return arguments.unique(found)
-
-
-def _happening(noun: Token, match: Match) -> bool:
-    """Whether a nominal act of unrest or force is told as happening, though no actor is named: "clashes broke
-    out", "heavy fighting continues", "the decision sparked protests", "during demonstrations" (a bare "the
-    attack" is not: it is usually an act already reported)."""
-    if noun.lemma_.lower() not in UNREST:
-        return False
-    verb = noun.head
-    if noun.dep_ in ("nsubj", "nsubjpass"):
-        return verb.lemma_.lower() in OCCURRING
-    if noun.dep_ == "pobj" and verb.lower_ in ("during", "amid", "amidst"):
-        return True  # "went to the polls amid opposition protests"
-    return noun.dep_ == "dobj" and verb.lemma_.lower() in CAUSING
-
-
 def _chain(head: Token) -> list[Token]:
     """A trigger and the verbs whose mood and polarity it takes: those it hangs on by control and coordination,
     and for a nominal act the verb of doing it ("had not carried out the strike")."""
@@ -932,7 +439,7 @@ def _chain(head: Token) -> list[Token]:
     return [head, *modes.governors(head)]
 
 
-def _denial(event: _Event, events: list[_Event], sent: SpacySpan) -> None:
+def _denial(event: Event, events: list[Event], sent: SpacySpan) -> None:
     """A statement that the speaker's own side did not commit a hostile act is a denial (016): "the Israeli
     military said it had not carried out the strike". Saying one will not do an act denies nothing ("said it
     would not send troops"): it may be a refusal or a negated threat."""
@@ -965,7 +472,7 @@ def _told_as_done(head: Token) -> bool:
     return not (modes.future(chain[0]) or modes.hypothetical(head, chain))
 
 
-def _reports_another(event: _Event, events: list[_Event], sent: SpacySpan) -> bool:
+def _reports_another(event: Event, events: list[Event], sent: SpacySpan) -> bool:
     """Whether an event is a bare statement whose content is another event of the sentence ("X said Y attacked
     Z" codes the attack, attributed to X, not X's statement); a denial (016) or a declined comment (011) is an act
     of its own ("would not confirm that …")."""
@@ -978,29 +485,18 @@ def _reports_another(event: _Event, events: list[_Event], sent: SpacySpan) -> bo
     return False
 
 
-def _bare_statement(event: _Event, sent: SpacySpan) -> bool:
+def _bare_statement(event: Event, sent: SpacySpan) -> bool:
     """Whether an event is only someone speaking ("X said …"): news is made of them, event data is not; what
     they said is coded when the lexicon knows it (a criticism, a charge, a threat)."""
     return event.code == "010" and sent.doc[event.head].lemma_ in modes.SPEECH
 
 
-def _claimed(token: Token) -> bool:
-    """Whether a nominal event is what someone claims or denies ("claimed responsibility for a car bomb"):
-    the claimant is its source."""
-    head = token.head
-    while head.dep_ in ("prep", "pobj", "dobj") and head.head.i != head.i:
-        head = head.head
-        if head.lemma_ in ("claim", "admit", "acknowledge", "deny", "carry"):
-            return True
-    return False
-
-
-def _actless(event: _Event) -> bool:
+def _actless(event: Event) -> bool:
     """Whether an event with no coded actor is kept: any act but a statement, which needs a speaker."""
     return not event.sources and not event.targets and ontology.root(event.code) != "01"
 
 
-def _conventions(event: _Event, sent: SpacySpan, home: str | None = None) -> list[_Event]:
+def _conventions(event: Event, sent: SpacySpan, home: str | None = None) -> list[Event]:
     """The coding conventions that depend on who the actors are (eval/GUIDELINES.md): an arrest reported in
     the passive without an agent is by the police of the arrested person's country (or of the country the
     article is about, when the arrested are not coded); protesters clashing with troops or police is a violent
@@ -1032,7 +528,7 @@ def _conventions(event: _Event, sent: SpacySpan, home: str | None = None) -> lis
     return [event]
 
 
-def _mirrored(event: _Event, events: list[_Event], sent: SpacySpan) -> list[_Event]:
+def _mirrored(event: Event, events: list[Event], sent: SpacySpan) -> list[Event]:
     """ "A and B accused each other": two directed events, A → B and B → A, as the guidelines code them; and the
     act they accuse each other of ("of violating the ceasefire") once for each of them, against the other."""
     doc = sent.doc
@@ -1099,7 +595,7 @@ def _by_convention(head: Token, country: str, sector: str) -> ActorMention:
     )
 
 
-def _set_modes(event: _Event, sent: SpacySpan, by_token: arguments.ByToken, date: dt.date | None) -> None:
+def _set_modes(event: Event, sent: SpacySpan, by_token: arguments.ByToken, date: dt.date | None) -> None:
     """Negation, hypothesis, future, history and attribution, read off the trigger's clause."""
     doc = sent.doc
     head = doc[event.head]
@@ -1116,7 +612,7 @@ def _set_modes(event: _Event, sent: SpacySpan, by_token: arguments.ByToken, date
     if event.declined:
         event.negated = event.hypothetical = event.future = False  # "would not comment" is the refusal itself
     if event.future and not event.hypothetical:
-        _announce_future(event, head)
+        announce_future(event, head)
     event.historical = modes.historical(head, sent, date)
     event.attributed_to = modes.attribution(head, by_token)
     if event.attributed_to and ontology.root(event.code) in SPEECH_ACT_ROOTS:
@@ -1125,28 +621,7 @@ def _set_modes(event: _Event, sent: SpacySpan, by_token: arguments.ByToken, date
         _combatant_is_source(event, head, by_token)
 
 
-def _announce_future(event: _Event, head: Token) -> None:
-    """An act to come is announced: the intent (03x) or threat (13x) of it, and an actor's declaration that it
-    will not do an act CAMEO has a refusal for is that refusal ("Hamas said it would not free any more
-    hostages" → 1243), not a negated intent."""
-    act = event.act or event.code
-    if event.negated and _declared_refusal(event, head) and intents.refusable(act):
-        event.code = intents.announced("refuse", act)
-        event.negated = False  # the "not" is what makes it a refusal
-        event.rule += "; will not: a refusal"
-    elif event.code[:2] not in ALREADY_ANNOUNCED:
-        event.code = intents.announced("intent", event.code)
-
-
-def _declared_refusal(event: _Event, head: Token) -> bool:
-    """Whether an act's negated future is its actor's decision: "will not free", "is not going to free", not
-    "will not be freed" with no one named to do it."""
-    if arguments.passive(head) and not event.sources:
-        return False
-    return modes.declared_not(head)
-
-
-def _speaker_is_source(event: _Event, head: Token, by_token: arguments.ByToken) -> None:
+def _speaker_is_source(event: Event, head: Token, by_token: arguments.ByToken) -> None:
     """A reported threat, promise, appeal or criticism is the speaker's act when the speaker speaks for the
     clause's actor: "Netanyahu said Israel would keep fighting Hamas" is ISRGOV's threat, not Israel's fighting."""
     verb = modes.speech_verb(head)
@@ -1156,13 +631,13 @@ def _speaker_is_source(event: _Event, head: Token, by_token: arguments.ByToken) 
         event.sources = speakers
 
 
-def _mutual_combat(event: _Event, head: Token) -> bool:
+def _mutual_combat(event: Event, head: Token) -> bool:
     """Whether an event is fighting that takes two sides ("clashes continued", "heavy fighting"), not an attack,
     a shelling or a killing, which the other side may have done to the speaker's."""
     return ontology.root(event.code) in ("18", "19") and head.lemma_.lower() in MUTUAL_COMBAT
 
 
-def _combatant_is_source(event: _Event, head: Token, by_token: arguments.ByToken) -> None:
+def _combatant_is_source(event: Event, head: Token, by_token: arguments.ByToken) -> None:
     """Fighting that an armed party reports without naming who fights is its own: "a spokesman for the SDF said
     that clashes continued with Isis fighters" is the SDF's fighting against Isis. A speaker who is not armed
     (a government, the UN, a journalist, a witness) only reports it."""
@@ -1190,7 +665,7 @@ def _sentence_index(starts: list[int], char: int) -> int:
     return max(0, bisect.bisect_right(starts, char) - 1)
 
 
-def _record(index: int, sentence: int, event: _Event, doc: Doc, article: Article) -> EventMention:
+def _record(index: int, sentence: int, event: Event, doc: Doc, article: Article) -> EventMention:
     """An extracted event as the record the article keeps."""
     first, last = doc[event.trigger[0]], doc[event.trigger[-1]]
     sources = arguments.codes(event.sources)
@@ -1216,7 +691,7 @@ def _record(index: int, sentence: int, event: _Event, doc: Doc, article: Article
     )
 
 
-def _confidence(event: _Event, sources: list[str], targets: list[str]) -> float:
+def _confidence(event: Event, sources: list[str], targets: list[str]) -> float:
     """How far to trust an event: both sides found and one reading of the trigger is surest."""
     sides = int(bool(sources)) + int(bool(targets))
     score = event.score * (0.4, 0.7, 0.9)[sides]
