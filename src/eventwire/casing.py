@@ -22,8 +22,8 @@ import unicodedata
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from . import dates, gazetteer
 from . import dictionaries as dicts
-from . import gazetteer
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -39,31 +39,10 @@ MAX_NAME_WORDS = 6
 NAME_PARTICLES = frozenset(
     {"of", "the", "and", "for", "on", "de", "du", "des", "la", "le", "del", "da", "di", "y"}
 )
-WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
-MONTHS = frozenset(
-    {
-        "january",
-        "february",
-        "april",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "apr",
-        "aug",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    }
-)
-# Months that are also common words: capitalised only next to a number ("may 12", "25 march").
-MONTH_WORDS = frozenset({"march", "may", "mar"})
+# Months and abbreviations that are also words: capitalised only next to a number ("may 12", "25 march").
+MONTH_WORDS = frozenset({"march", "may", "mar", "jun", "jul", "sep"})
+MONTHS = frozenset(dates.MONTHS) - MONTH_WORDS
+WEEKDAYS = frozenset(dates.WEEKDAYS)
 
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*\.?")
 _DOTTED = re.compile(r"^(?:[a-z]\.)+[a-z]\.?$")
