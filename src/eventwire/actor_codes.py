@@ -5,6 +5,7 @@ modifiers name ("Isis fighters"), and the code of the dictionary entry it names 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import dictionaries as dicts
@@ -43,19 +44,28 @@ MEMBER_NOUNS = frozenset(
 )
 
 
-def from_entry(
-    entries: list[dicts.ActorEntry],
-    phrase: Span,
-    start: int,
-    end: int,
-    sentence: int,
-    article: Article,
-    d: dicts.Dictionaries,
-) -> Found:
+# The coders of one mention (here, in `roles` and in `actors`) all need the same facts about where it is and what it
+# may be coded with; bundled once, they are passed as one argument instead of a long list repeated at every call.
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """Where a mention is (its character span and sentence) and what coding it may use (the article, the
+    dictionaries, the actors found before it, the country the article is about)."""
+
+    start: int
+    end: int
+    sentence: int
+    article: Article
+    d: dicts.Dictionaries
+    found: list[Found]
+    context: str | None
+
+
+def from_entry(entries: list[dicts.ActorEntry], phrase: Span, at: Mention) -> Found:
     """A mention coded from dictionary entries; when several share the name, the one of the phrase's country, then
     the one in office on the article's date ("Assad" in 2010 is Bashar)."""
+    d = at.d
     country = country_of(phrase, d)
-    date = article.date
+    date = at.article.date
     in_office = [e for e in entries if date and any(s.covers(date) for s in e.stints)]
     # The phrase's country narrows the namesakes; among those, whoever holds office on the date wins.
     ranked = [e for e in in_office or entries if country and e.country == country]
@@ -71,9 +81,9 @@ def from_entry(
     home = entry.country or (code[:3] if code and code[:3] in d.countries else None)
     sectors = _sectors(code, home)
     return Found(
-        start,
-        end,
-        sentence,
+        at.start,
+        at.end,
+        at.sentence,
         code,
         "dictionary",
         entry.name,
@@ -156,13 +166,19 @@ def organisation(tokens: list[Token], d: dicts.Dictionaries) -> list[dicts.Actor
             run = tokens[first : first + size]
             if not run[0].text[:1].isupper() or run[-1].i - run[0].i != size - 1 or hyphenated(run[-1]):
                 continue
-            key = dicts.normalise(run[0].doc[run[0].i : run[-1].i + 1].text)
-            if key in d.country_names or key in d.demonyms or key in d.seats:
-                continue
-            entries = [e for e in d.names.get(key, []) if e.kind != "person"]
+            entries = named_body(run[0].doc[run[0].i : run[-1].i + 1].text, d)
             if entries:
                 return entries
     return []
+
+
+def named_body(text: str, d: dicts.Dictionaries) -> list[dicts.ActorEntry]:
+    """The organisations, groups and institutions a name is in the dictionaries; none for a country, demonym or
+    seat of government, nor for a person."""
+    key = dicts.normalise(text)
+    if key in d.country_names or key in d.demonyms or key in d.seats:
+        return []
+    return [e for e in d.names.get(key, []) if e.kind != "person"]
 
 
 def country_of(phrase: Span, d: dicts.Dictionaries) -> str | None:

@@ -18,11 +18,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from . import casing, coreference, datelines, gazetteer, roles
 from . import dictionaries as dicts
-from .actor_codes import country_of, from_entry, organisation, role_code, title_code
+from .actor_codes import Mention, country_of, from_entry, organisation, role_code, title_code
 from .actor_spans import acts, bounds, doc_cache, hyphenated, span_ents, starting_in, visited
 from .coreference import GROUP_PRONOUNS, PAIR_HEADS, PERSON_PRONOUNS, Found
 from .model import ActorMention, Article
@@ -284,22 +285,19 @@ def _resolve(
     start, end = bounds(phrase, article.text)
     if start >= end:
         return []
+    at = Mention(start, end, sentence, article, d, found, context)
     lower = phrase.root.lower_
     if lower in PERSON_PRONOUNS | GROUP_PRONOUNS | {"it"}:
         return coreference.pronoun(phrase, start, end, sentence, found)
     if _describes_person(phrase, found, d):
         return []
-    coordinated = roles.coordinated_actors(phrase, start, end, sentence, d)
+    coordinated = roles.coordinated_actors(phrase, at)
     if coordinated:
         return coordinated
     if lower in PAIR_HEADS and coreference.is_pair(phrase):
         return coreference.pair(start, end, sentence, found)
-    named = _named(phrase, start, end, sentence, article, d, sporty, found, context)
-    role = (
-        named
-        or roles.nationality_actor(phrase, start, end, sentence, d)
-        or roles.role_actor(phrase, start, end, sentence, article, d, found, context)
-    )
+    named = _named(phrase, at, sporty)
+    role = named or roles.nationality_actor(phrase, at) or roles.role_actor(phrase, at)
     if role is None:
         return []
     if not role.words:
@@ -317,18 +315,9 @@ def _describes_person(phrase: Span, found: list[Found], d: dicts.Dictionaries) -
     return any(m.person and m.start <= root.head.idx < m.end for m in found)
 
 
-def _named(
-    phrase: Span,
-    start: int,
-    end: int,
-    sentence: int,
-    article: Article,
-    d: dicts.Dictionaries,
-    sporty: bool,
-    found: list[Found],
-    context: str | None,
-) -> Found | None:
+def _named(phrase: Span, at: Mention, sporty: bool) -> Found | None:
     """A phrase coded through a name it contains: a person, an organisation, a metonym, a country or a seat."""
+    article, d, found, context = at.article, at.d, at.found, at.context
     ents = [e for e in span_ents(phrase) if e.label_ in ("PERSON", "ORG", "FAC", "GPE")]
     named_root = any(e.start <= phrase.root.i < e.end for e in ents)
     for ent in ents:
@@ -341,6 +330,7 @@ def _named(
             # "Netanyahu's dissatisfaction", "Moscow's position": the actor is the possessor, not the phrase
             # (but "Russia's President Vladimir Putin" is Putin).
             start, end = bounds(ent, article.text)
+            at = replace(at, start=start, end=end)
             phrase = ent
         # A country, demonym or capital the tagger took for a person ("Jordan condemned it") is handled further on.
         key = dicts.normalise(ent.text)
@@ -350,9 +340,7 @@ def _named(
             continue  # "the Hezbollah-led opposition" is the opposition (but the UN sponsors a "UN-sponsored summit")
         entries = d.lookup(ent.text) or d.lookup(_titled(ent))
         if entries:
-            return _namesake(
-                from_entry(entries, phrase, start, end, sentence, article, d), entries, phrase, d, context
-            )
+            return _namesake(from_entry(entries, phrase, at), entries, phrase, d, context)
         if ent.label_ == "PERSON":
             if (
                 len(ent) == 1
@@ -362,20 +350,18 @@ def _named(
                 return None  # "spoke from Rostov": a place the tagger took for a person
             if _names_a_thing(ent, phrase, d):
                 return None
-            return _unknown_person(ent, phrase, start, end, sentence, article, d, found, context)
-    text = article.text[start:end]
+            return _unknown_person(ent, phrase, at)
+    text = article.text[at.start : at.end]
     entries = d.lookup(text)
     if entries:
-        return _namesake(
-            from_entry(entries, phrase, start, end, sentence, article, d), entries, phrase, d, context
-        )
+        return _namesake(from_entry(entries, phrase, at), entries, phrase, d, context)
     key = dicts.normalise(text)
     if phrase.root.pos_ == "PROPN" and len(phrase) == 1:
         earlier = _same_surname(key, found)
         if earlier is not None:
-            return coreference.copy(earlier, start, end, sentence)
+            return coreference.copy(earlier, at.start, at.end, at.sentence)
     # Names are capitalised: "turkey" is a bird (as parsed: a text written in one case has its capitals restored).
-    if (key in d.country_names or key in d.seats) and phrase.doc.text[start:end][:1].isupper():
+    if (key in d.country_names or key in d.seats) and phrase.doc.text[at.start : at.end][:1].isupper():
         if sporty or _us_state(phrase):
             return None
         if key in d.country_names:
@@ -383,13 +369,13 @@ def _named(
             if not acts(phrase.root, country=True):
                 return None
             iso3 = d.country_names[key]
-            return Found(start, end, sentence, iso3, "country", text, iso3, [], head=text)
+            return Found(at.start, at.end, at.sentence, iso3, "country", text, iso3, [], head=text)
         if not acts(phrase.root) or visited(phrase.root):
             return None
-        if datelines.is_dateline(article.text, article.body_start, start, end):
+        if datelines.is_dateline(article.text, article.body_start, at.start, at.end):
             return None  # "MOSCOW, Dec. 10 (Reuters) -" says where the story was filed, not who acted
         iso3 = d.seats[key]
-        return Found(start, end, sentence, f"{iso3}GOV", "metonymy", text, iso3, ["GOV"], head=text)
+        return Found(at.start, at.end, at.sentence, f"{iso3}GOV", "metonymy", text, iso3, ["GOV"], head=text)
     return None
 
 
@@ -456,36 +442,27 @@ def _titled(ent: Span) -> str:
     return f"{before.text} {ent.text}"
 
 
-def _unknown_person(
-    ent: Span,
-    phrase: Span,
-    start: int,
-    end: int,
-    sentence: int,
-    article: Article,
-    d: dicts.Dictionaries,
-    found: list[Found],
-    context: str | None,
-) -> Found:
+def _unknown_person(ent: Span, phrase: Span, at: Mention) -> Found:
     """A person not in the dictionaries, coded from an earlier mention of the surname, the role phrase it is in
     apposition to ("the envoy of Russia, X", "X, Iraq's deputy speaker"), an organisation its title names ("Islamic
     State suspect X") or a title ("Russian President X", "King X" in the article's country); otherwise kept
     uncoded."""
+    d, found, context = at.d, at.found, at.context
     earlier = _same_surname(dicts.normalise(ent.text), found)
     if earlier is not None:
-        return coreference.copy(earlier, start, end, sentence)
+        return coreference.copy(earlier, at.start, at.end, at.sentence)
     apposed = _apposed(ent, found)
     if apposed is not None:
-        named = coreference.copy(apposed, start, end, sentence)
+        named = coreference.copy(apposed, at.start, at.end, at.sentence)
         named.name, named.person = ent.text, True
         return named
-    titled = _apposed_title(ent, start, end, sentence, article, d, found)
+    titled = _apposed_title(ent, at)
     if titled is not None:
         return titled
     # "Islamic State suspect X", "senior VHP leader X": a title naming an organisation makes the person its member.
     entries = organisation([t for t in phrase if t.i < ent.start], d)
     if entries and not any(t.lower_ == "former" for t in phrase):
-        member = from_entry(entries, phrase, start, end, sentence, article, d)
+        member = from_entry(entries, phrase, at)
         member.name, member.head, member.person = ent.text, ent.text, True
         return member
     country = country_of(phrase, d)
@@ -497,9 +474,9 @@ def _unknown_person(
         country, via = context, "context"
     code = f"{country}{role}" if country and role else None
     return Found(
-        start,
-        end,
-        sentence,
+        at.start,
+        at.end,
+        at.sentence,
         code,
         via if code else "uncoded",
         ent.text,
@@ -510,25 +487,14 @@ def _unknown_person(
     )
 
 
-def _apposed_title(
-    ent: Span,
-    start: int,
-    end: int,
-    sentence: int,
-    article: Article,
-    d: dicts.Dictionaries,
-    found: list[Found],
-) -> Found | None:
+def _apposed_title(ent: Span, at: Mention) -> Found | None:
     """A person coded by the title in apposition after the name, when the title says whose it is or refers back to
     an actor ("X, the White House press secretary", "X, Iraq's deputy speaker of parliament", "X, the leader of
     ..." after "an opposition leader")."""
     for child in (c for c in ent.root.children if c.dep_ == "appos"):
         title = next((c for c in doc_cache(ent.doc, "chunks") if c.root.i == child.i), None)
-        coded = (
-            roles.role_actor(title, start, end, sentence, article, d, found, None)
-            if title is not None
-            else None
-        )
+        # The title is coded without the country the article is about.
+        coded = roles.role_actor(title, replace(at, context=None)) if title is not None else None
         if coded is not None and coded.code and coded.via in ("role", "dictionary", "coreference"):
             coded.name, coded.head, coded.person = ent.text, ent.text, True
             return coded

@@ -12,14 +12,21 @@ from typing import TYPE_CHECKING
 
 from . import coreference
 from . import dictionaries as dicts
-from .actor_codes import MEMBER_NOUNS, country_of, from_entry, organisation, role_code, singular
+from .actor_codes import (
+    MEMBER_NOUNS,
+    Mention,
+    country_of,
+    from_entry,
+    named_body,
+    organisation,
+    role_code,
+    singular,
+)
 from .actor_spans import acts, doc_cache, hyphenated
 from .coreference import Found
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
-
-    from .model import Article
 
 # Titles that name one person, so that "he" can refer back to "the German chancellor".
 PERSONAL_TITLES = frozenset(
@@ -100,18 +107,10 @@ def _in_a_title(root: Token) -> bool:
     return root.dep_ == "pobj" and of.lower_ == "of" and of.head.lemma_.lower() in TITLE_HEADS
 
 
-def role_actor(
-    phrase: Span,
-    start: int,
-    end: int,
-    sentence: int,
-    article: Article,
-    d: dicts.Dictionaries,
-    found: list[Found],
-    context: str | None,
-) -> Found | None:
+def role_actor(phrase: Span, at: Mention) -> Found | None:
     """A phrase headed by a role word: coded with its country, through the article's earlier actors, or with the
     country the article is about ("police" in a report from Madagascar); otherwise kept uncoded."""
+    d, found, context = at.d, at.found, at.context
     role = role_code(phrase, d)
     if role is None or _in_a_title(phrase.root):
         return None
@@ -124,7 +123,7 @@ def role_actor(
         [] if former else organisation([t for t in phrase if t.i < phrase.root.i], d) or _group_of(phrase, d)
     )
     if entries:
-        group = from_entry(entries, phrase, start, end, sentence, article, d)
+        group = from_entry(entries, phrase, at)
         group.head, group.person = head, person
         return group
     if former:
@@ -134,26 +133,39 @@ def role_actor(
     owned = any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in phrase.root.children)
     owner = coreference.clause_subject(phrase.root, found) if owned else None
     if owner is not None and not country and owner.via == "dictionary" and not owner.person:
-        return coreference.copy(owner, start, end, sentence)  # "Hamas said its fighters …": Hamas's own
+        return coreference.copy(
+            owner, at.start, at.end, at.sentence
+        )  # "Hamas said its fighters …": Hamas's own
     country = country or (owner.country if owner is not None and not owner.person else None)
     if country:
         return Found(
-            start, end, sentence, f"{country}{role}", "role", None, country, [role], head=head, person=person
+            at.start,
+            at.end,
+            at.sentence,
+            f"{country}{role}",
+            "role",
+            None,
+            country,
+            [role],
+            head=head,
+            person=person,
         )
     # "the prime minister, Malcolm Turnbull": the title is the person it stands beside.
     named = _apposed_person(phrase, d)
     if named:
-        return from_entry(named, phrase, start, end, sentence, article, d)
+        return from_entry(named, phrase, at)
     if phrase[0].lower_ == "the":
         antecedent = coreference.antecedent(found, role, phrase.text.lower(), head.lower())
         if antecedent is not None:
-            described = coreference.copy(antecedent, start, end, sentence)
+            described = coreference.copy(antecedent, at.start, at.end, at.sentence)
             described.person = person  # "the Congress" after a congressman is not a "he"
             return described
     if not acts(phrase.root, role=True):
         return None
     if context:
-        return Found(start, end, sentence, f"{context}{role}", "context", None, context, [role], head=head)
+        return Found(
+            at.start, at.end, at.sentence, f"{context}{role}", "context", None, context, [role], head=head
+        )
     # A bare vague word ("officials") or a role written as a name ("Secretary of State") takes no country from
     # nearby actors.
     vague = phrase.root.lower_ in VAGUE_ROLES
@@ -162,13 +174,15 @@ def role_actor(
     nearby = (
         None
         if owned or bare or person or phrase.root.ent_type_
-        else coreference.nearby(found, role, sentence)
+        else coreference.nearby(found, role, at.sentence)
     )
     if nearby is not None:
-        return Found(start, end, sentence, f"{nearby}{role}", "context", None, nearby, [role], head=head)
+        return Found(
+            at.start, at.end, at.sentence, f"{nearby}{role}", "context", None, nearby, [role], head=head
+        )
     if vague:
         return None
-    return Found(start, end, sentence, None, "uncoded", None, None, [role], head=head)
+    return Found(at.start, at.end, at.sentence, None, "uncoded", None, None, [role], head=head)
 
 
 def _group_of(phrase: Span, d: dicts.Dictionaries) -> list[dicts.ActorEntry]:
@@ -181,10 +195,7 @@ def _group_of(phrase: Span, d: dicts.Dictionaries) -> list[dicts.ActorEntry]:
             spans = [e for e in doc_cache(obj.doc, "ents") if e.start <= obj.i < e.end]
             spans.append(obj.doc[obj.left_edge.i : obj.i + 1])
             for span in spans:
-                key = dicts.normalise(span.text)
-                if key in d.country_names or key in d.demonyms or key in d.seats:
-                    continue
-                entries = [e for e in d.names.get(key, []) if e.kind != "person"]
+                entries = named_body(span.text, d)
                 if entries:
                     return entries
     return []
@@ -201,11 +212,10 @@ def _apposed_person(phrase: Span, d: dicts.Dictionaries) -> list[dicts.ActorEntr
     return []
 
 
-def nationality_actor(
-    phrase: Span, start: int, end: int, sentence: int, d: dicts.Dictionaries
-) -> Found | None:
+def nationality_actor(phrase: Span, at: Mention) -> Found | None:
     """People named by their nationality are the country's civilians ("Palestinians", "hundreds of
     Palestinians", "two Israelis", "a Palestinian man"), as the coding guidelines say."""
+    d = at.d
     root = phrase.root
     if root.pos_ not in ("NOUN", "PROPN") or not acts(root, role=True):
         return None
@@ -214,7 +224,9 @@ def nationality_actor(
         iso3 = next((d.demonyms[k] for t in phrase if (k := dicts.normalise(t.text)) in d.demonyms), None)
         if iso3 is None:
             return None
-        return Found(start, end, sentence, f"{iso3}CVL", "people", None, iso3, ["CVL"], head=root.text)
+        return Found(
+            at.start, at.end, at.sentence, f"{iso3}CVL", "people", None, iso3, ["CVL"], head=root.text
+        )
     if iso3 is None:
         return None
     # People (plural, counted, "a Palestinian") are civilians; a lone singular demonym is the country itself.
@@ -224,14 +236,15 @@ def nationality_actor(
         or (root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lemma_.lower() in QUANTITIES)
     )
     code = f"{iso3}CVL" if people else iso3
-    return Found(start, end, sentence, code, "people", None, iso3, ["CVL"] if people else [], head=root.text)
+    return Found(
+        at.start, at.end, at.sentence, code, "people", None, iso3, ["CVL"] if people else [], head=root.text
+    )
 
 
-def coordinated_actors(
-    phrase: Span, start: int, end: int, sentence: int, d: dicts.Dictionaries
-) -> list[Found]:
+def coordinated_actors(phrase: Span, at: Mention) -> list[Found]:
     """ "Russian and Chinese warships", "both Israeli and Palestinian leaders": one role with coordinated country
     words is one mention listed once per country."""
+    d = at.d
     before = [t for t in phrase if t.i < phrase.root.i]
     if not any(t.dep_ == "cc" for t in before):
         return []
@@ -246,6 +259,17 @@ def coordinated_actors(
         return []
     words = phrase.text.lower()
     return [
-        Found(start, end, sentence, f"{c}{role}", "role", None, c, [role], head=phrase.root.text, words=words)
+        Found(
+            at.start,
+            at.end,
+            at.sentence,
+            f"{c}{role}",
+            "role",
+            None,
+            c,
+            [role],
+            head=phrase.root.text,
+            words=words,
+        )
         for c in countries
     ]
